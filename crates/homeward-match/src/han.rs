@@ -1,0 +1,217 @@
+//! Han characters: Mandarin pinyin, Cantonese (Jyutping and Hong Kong government style),
+//! Hokkien/Teochew/Hakka/Sino-Vietnamese surname readings, traditional → simplified.
+//!
+//! The character table `data/han.tsv` is extracted at development time from PyPI packages
+//! (see `data/README.md` for sources and licences) and parsed once, lazily.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+/// Readings of one character.
+#[derive(Debug, Default)]
+pub struct Readings {
+    /// Mandarin pinyin, toneless, `ü` as `v`.
+    pub pinyin: Vec<&'static str>,
+    /// Cantonese Jyutping, toneless.
+    pub jyutping: Vec<&'static str>,
+    /// Simplified form when the character is traditional.
+    pub simplified: Option<char>,
+}
+
+static TABLE: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
+    let mut m = HashMap::with_capacity(8000);
+    for line in include_str!("../data/han.tsv").lines() {
+        let mut f = line.split('\t');
+        let Some(c) = f.next().and_then(|s| s.chars().next()) else { continue };
+        let split = |s: Option<&'static str>| -> Vec<&'static str> {
+            s.unwrap_or("").split(',').filter(|x| !x.is_empty()).collect()
+        };
+        let pinyin = split(f.next());
+        let jyutping = split(f.next());
+        let simplified = f.next().and_then(|s| s.chars().next());
+        m.insert(c, Readings { pinyin, jyutping, simplified });
+    }
+    m
+});
+
+/// Surname readings outside Mandarin and Cantonese that families actually carry on passports in
+/// Singapore, Malaysia, Indonesia, the Philippines and Viet Nam (hand-compiled from common
+/// surname lists; Sino-Vietnamese readings without diacritics).
+const DIALECT_SURNAMES: &[(char, &[&str])] = &[
+    ('陈', &["tan", "chin", "ting", "tran", "chen"]),
+    ('林', &["lim", "lam", "liem", "lin"]),
+    ('黄', &["ng", "wee", "oei", "uy", "huang", "hoang", "huynh", "bong", "wong"]),
+    ('李', &["lee", "li", "ly", "lie"]),
+    ('张', &["teo", "teoh", "chong", "chang", "cheung", "trương", "truong", "tio"]),
+    ('王', &["ong", "heng", "wong", "vuong", "ang"]),
+    ('吴', &["goh", "ng", "gouw", "ngo", "go"]),
+    ('刘', &["lau", "low", "liu", "luu", "lao"]),
+    ('蔡', &["chua", "choi", "tsai", "thai", "choa", "tjoa"]),
+    ('杨', &["yeo", "yong", "yang", "duong", "nyo", "yeoh"]),
+    ('许', &["koh", "khor", "hee", "hsu", "hui", "kho"]),
+    ('郑', &["tay", "teh", "cheng", "trinh", "tee"]),
+    ('谢', &["chia", "tse", "seah", "hsieh", "ta", "sia"]),
+    ('郭', &["kuek", "quek", "kwek", "koay", "kuo", "kwok", "quach", "kwee"]),
+    ('洪', &["ang", "hung", "hong", "hung"]),
+    ('邱', &["khoo", "hew", "yau", "chiu", "khu", "khaw"]),
+    ('丘', &["khoo", "hew", "yau", "chiu"]),
+    ('曾', &["chan", "tsang", "tsen", "tseng", "chang"]),
+    ('廖', &["liao", "leow", "liew", "liu"]),
+    ('赖', &["lai", "lua"]),
+    ('徐', &["chee", "tsui", "hsu", "tsi", "cher"]),
+    ('周', &["chew", "chow", "chou", "chau", "chu", "chiu"]),
+    ('叶', &["yap", "yip", "yeh", "diep", "iap"]),
+    ('苏', &["soh", "so", "su", "sou"]),
+    ('庄', &["chng", "chong", "chuang"]),
+    ('吕', &["lu", "lui", "lee", "loo", "lu"]),
+    ('江', &["kang", "kong", "chiang", "giang"]),
+    ('何', &["ho", "hoe", "ha", "hoo"]),
+    ('萧', &["seow", "siew", "siu", "hsiao", "tieu"]),
+    ('罗', &["loh", "law", "lo", "la", "lor"]),
+    ('高', &["koh", "ko", "kao", "cao", "kou"]),
+    ('潘', &["phua", "pua", "poon", "phan", "pan"]),
+    ('朱', &["choo", "chu", "chua", "tjoe"]),
+    ('钟', &["chong", "chung", "cheong", "chung"]),
+    ('彭', &["pang", "phang", "bang"]),
+    ('柯', &["kua", "quah", "ko", "kwa"]),
+    ('黎', &["lai", "lee", "le", "li"]),
+    ('胡', &["oh", "woo", "hu", "wu", "ho"]),
+    ('梁', &["neo", "nio", "leong", "leung", "luong", "liang"]),
+    ('宋', &["song", "soong", "sung", "tong"]),
+    ('唐', &["tng", "tong", "tang", "duong"]),
+    ('傅', &["poh", "foo", "fu", "phu"]),
+    ('沈', &["sim", "shum", "shen", "tham", "sham"]),
+    ('曹', &["chow", "tso", "cho", "tsao", "tao"]),
+    ('魏', &["gwee", "ngai", "wei", "nguy"]),
+    ('方', &["png", "fong", "fang", "phuong", "hng"]),
+    ('石', &["chio", "shek", "shih", "thach"]),
+    ('马', &["beh", "ma", "mah", "ma"]),
+    ('余', &["ee", "yee", "yu", "u", "du"]),
+    ('游', &["yew", "iu", "yu", "you"]),
+    ('戴', &["tay", "tai", "dai"]),
+    ('白', &["peh", "pak", "bai", "bach"]),
+    ('孙', &["sng", "suen", "sun", "ton"]),
+    ('冯', &["pang", "fung", "feng", "phung"]),
+    ('翁', &["ang", "yung", "weng", "ung"]),
+    ('姚', &["yeo", "yiu", "yao", "dieu"]),
+    ('卢', &["loo", "lo", "lu", "lou"]),
+    ('汪', &["ong", "wong", "wang", "uong"]),
+    ('赵', &["teo", "chiu", "zhao", "chao", "trieu", "tio"]),
+    ('阮', &["nguyen", "yuen", "ruan", "ng"]),
+    ('范', &["pham", "fan", "huan", "fam"]),
+    ('武', &["vu", "vo", "wu", "boo"]),
+    ('邓', &["dang", "tang", "teng", "deng"]),
+    ('裴', &["bui", "pei", "pui"]),
+    ('杜', &["do", "to", "du", "toh"]),
+    ('吴', &["ngo"]),
+    ('温', &["woon", "wan", "wen", "boon", "un"]),
+    ('饶', &["yeow", "jao", "yiu", "jow"]),
+    ('侯', &["hau", "hou", "hau"]),
+    ('雷', &["lui", "lei", "looi"]),
+    ('欧', &["au", "ow", "ou"]),
+    ('麦', &["mak", "mai", "meh"]),
+    ('严', &["yim", "giam", "yan", "nghiem"]),
+    ('锺', &["chong", "chung"]),
+];
+
+static DIALECT: LazyLock<HashMap<char, &'static [&'static str]>> = LazyLock::new(|| {
+    let mut m: HashMap<char, &'static [&'static str]> = HashMap::new();
+    for (c, r) in DIALECT_SURNAMES {
+        m.entry(*c).or_insert(*r);
+    }
+    m
+});
+
+/// True for CJK unified ideographs (basic block and extension A).
+pub fn is_han(c: char) -> bool {
+    matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
+}
+
+/// Readings of `c`, if in the table.
+pub fn readings(c: char) -> Option<&'static Readings> {
+    TABLE.get(&c)
+}
+
+/// Simplified form of `c` (itself if already simplified or unknown).
+pub fn simplify(c: char) -> char {
+    readings(c).and_then(|r| r.simplified).unwrap_or(c)
+}
+
+/// Hokkien/Teochew/Hakka/Sino-Vietnamese readings of a surname character.
+pub fn dialect_surname(c: char) -> &'static [&'static str] {
+    DIALECT.get(&simplify(c)).copied().unwrap_or(&[])
+}
+
+/// Converts one toneless Jyutping syllable to Hong Kong government romanisation
+/// ("can" → "chan", "git" → "kit", "zoeng" → "cheung", "jyun" → "yuen", "seoi" → "shui").
+pub fn jyutping_to_hk(syl: &str) -> String {
+    const INITIALS: [&str; 19] = [
+        "gw", "kw", "ng", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "w", "z", "c", "s", "j",
+    ];
+    let (ini, fin) = INITIALS
+        .iter()
+        .find(|i| syl.starts_with(**i) && syl.len() > i.len())
+        .map_or(("", syl), |i| (*i, &syl[i.len()..]));
+    let ini_hk = match ini {
+        "b" => "p",
+        "d" => "t",
+        "g" => "k",
+        "gw" => "kw",
+        "z" | "c" => "ch",
+        "j" => {
+            if fin.starts_with("yu") { "" } else { "y" }
+        }
+        "s" if fin.starts_with("eoi") || fin.starts_with("e") && !fin.starts_with("ei") => "sh",
+        other => other,
+    };
+    let fin_hk = match fin {
+        "aa" => "a",
+        "i" if matches!(ini, "s" | "z" | "c") => "ze",
+        "ei" => "ei",
+        "eoi" => "ui",
+        "eon" => "un",
+        "eot" => "ut",
+        "oeng" => "eung",
+        "oek" => "euk",
+        "oe" => "euk",
+        "ou" => "o",
+        "yu" => "yu",
+        "yun" => "uen",
+        "yut" => "uet",
+        "u" => "u",
+        f => {
+            if let Some(rest) = f.strip_prefix("aa") { return format!("{ini_hk}a{rest}") }
+            f
+        }
+    };
+    let ini_hk = if ini == "s" && fin == "i" { "s" } else if matches!(ini, "z" | "c") && fin == "i" { "ts" } else { ini_hk };
+    if ini == "j" && fin == "yun" { return "yuen".to_owned() }
+    format!("{ini_hk}{fin_hk}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn readings_of_common_surnames() {
+        let r = readings('陳').map(|r| (r.pinyin.clone(), r.jyutping.clone()));
+        assert_eq!(r, Some((vec!["chen", "zhen"], vec!["can", "zan"])));
+        assert_eq!(simplify('陳'), '陈');
+        assert_eq!(simplify('陈'), '陈');
+        assert!(dialect_surname('陳').contains(&"tan"));
+        assert!(dialect_surname('黃').contains(&"ng"));
+    }
+
+    #[test]
+    fn hk_romanisation() {
+        for (j, hk) in [
+            ("can", "chan"), ("wai", "wai"), ("git", "kit"), ("zoeng", "cheung"), ("loeng", "leung"),
+            ("joeng", "yeung"), ("jyun", "yuen"), ("seoi", "shui"), ("ceoi", "chui"), ("ng", "ng"),
+            ("lei", "lei"), ("dang", "tang"), ("gou", "ko"), ("si", "sze"), ("zi", "tsze"), ("jip", "yip"),
+            ("wong", "wong"), ("lam", "lam"), ("haa", "ha"), ("gwok", "kwok"), ("jyu", "yu"),
+        ] {
+            assert_eq!(jyutping_to_hk(j), hk, "{j}");
+        }
+    }
+}

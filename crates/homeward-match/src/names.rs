@@ -1,0 +1,494 @@
+//! Person names in any script → comparable tokens, and the graded name comparison.
+//!
+//! Policy (DOMAIN.md §3): names are compared as *sets* of tokens, so order ("SURNAME, Given",
+//! family–middle–given, Western given name first) never matters. Han characters are matched on
+//! the characters when both sides have them, else through each reading (pinyin, Cantonese,
+//! Hokkien/Teochew/Hakka/Sino-Vietnamese surnames). Thai script is romanised; Latin spellings
+//! meet through a phonetic key. Connectors (bin/binti/A/L/A/P) are dropped, honorifics
+//! (U, Daw, Haji, Datuk, Mr…) are optional tokens, Malay and Filipino abbreviations expanded.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::han;
+use crate::text::{bounded, fold_latin, jaro_winkler, phonetic_key, tagged};
+use crate::thai;
+
+/// Most tokens kept from one name.
+pub const MAX_TOKENS: usize = 8;
+
+const TAG_EXACT: u8 = 1;
+const TAG_PHON: u8 = 2;
+const TAG_HAN: u8 = 3;
+
+/// How a token can be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Sys {
+    /// Written in Latin letters.
+    Latin,
+    /// Mandarin pinyin reading of a Han character.
+    Pinyin,
+    /// Cantonese reading (Jyutping or Hong Kong style).
+    Cantonese,
+    /// Hokkien/Teochew/Hakka/Sino-Vietnamese surname reading.
+    Dialect,
+    /// Romanised from Thai script.
+    Thai,
+}
+
+/// One token of a name.
+#[derive(Debug, Clone)]
+pub struct Token {
+    /// Folded spelling (Latin) or the simplified character (Han).
+    pub text: String,
+    /// Hash of `text`.
+    pub exact: u64,
+    /// Spelling keys (exact Latin forms, incl. readings) with the system they come from.
+    pub spell: Vec<(u64, Sys)>,
+    /// Phonetic keys with the system they come from.
+    pub phon: Vec<(u64, Sys)>,
+    /// A Han character.
+    pub han: bool,
+    /// From Thai script.
+    pub thai: bool,
+    /// A single-letter initial.
+    pub initial: bool,
+    /// A title or honorific that may be missing from another record.
+    pub optional: bool,
+}
+
+/// A parsed name: its tokens.
+#[derive(Debug, Clone, Default)]
+pub struct Name {
+    /// Tokens, at most [`MAX_TOKENS`].
+    pub tokens: Vec<Token>,
+}
+
+const CONNECTORS: &[&str] = &["bin", "binti", "binte", "bte", "bt", "b", "al", "ap", "a/l", "a/p", "s/o", "d/o", "ibni", "van", "de", "der", "del", "dela", "la"];
+const HONORIFICS: &[&str] = &[
+    "mr", "mrs", "ms", "miss", "mdm", "dr", "haji", "hj", "hajah", "hjh", "datuk", "dato", "datin", "tan", "sri",
+    "tun", "puan", "encik", "cik", "u", "daw", "maung", "mg", "ko", "naw", "saw", "nang", "sai", "jr", "sr", "ii", "iii",
+    "nai", "nang", "nangsao", "khun", "sister", "bro",
+];
+const MM_ONLY_HONORIFICS: &[&str] = &["ma", "tan", "sai", "saw", "nang"];
+
+fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
+    let mut spell = vec![(tagged(TAG_EXACT, word), sys)];
+    let mut phon = vec![(tagged(TAG_PHON, &phonetic_key(word)), sys)];
+    // Indonesian old spelling j = y ("Jusuf" = "Yusuf").
+    if word.contains('j') {
+        let y = word.replace('j', "y");
+        phon.push((tagged(TAG_PHON, &phonetic_key(&y)), sys));
+        spell.push((tagged(TAG_EXACT, &y), sys));
+    }
+    Token {
+        text: word.to_owned(),
+        exact: tagged(TAG_EXACT, word),
+        spell,
+        phon,
+        han: false,
+        thai: sys == Sys::Thai,
+        initial: word.len() == 1,
+        optional,
+    }
+}
+
+fn han_token(c: char, surname_position: bool) -> Token {
+    let s = han::simplify(c);
+    let mut spell = Vec::new();
+    let mut phon = Vec::new();
+    let mut add = |r: &str, sys: Sys| {
+        let e = (tagged(TAG_EXACT, r), sys);
+        if !spell.contains(&e) {
+            spell.push(e);
+        }
+        let p = (tagged(TAG_PHON, &phonetic_key(r)), sys);
+        if !phon.contains(&p) {
+            phon.push(p);
+        }
+    };
+    if let Some(r) = han::readings(c) {
+        for p in &r.pinyin {
+            add(p, Sys::Pinyin);
+        }
+        for j in &r.jyutping {
+            add(&han::jyutping_to_hk(j), Sys::Cantonese);
+            add(j, Sys::Cantonese);
+        }
+    }
+    if surname_position {
+        for d in han::dialect_surname(c) {
+            add(&fold_latin(d), Sys::Dialect);
+        }
+    }
+    let text = s.to_string();
+    Token {
+        exact: tagged(TAG_HAN, &text),
+        text,
+        spell,
+        phon,
+        han: true,
+        thai: false,
+        initial: false,
+        optional: false,
+    }
+}
+
+/// Parses one name. `nationality` (ISO alpha-2) only decides whether Myanmar honorifics that
+/// are also ordinary names elsewhere ("Ma", "Tan") are treated as honorifics.
+pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
+    let raw: String = bounded(raw).nfkc().collect();
+    let myanmar = nationality == Some("MM");
+    let mut tokens: Vec<Token> = Vec::new();
+    let mut latin_words: Vec<String> = Vec::new();
+    // Split into Han runs and other words.
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut Vec<String>| {
+        if !word.is_empty() {
+            out.push(std::mem::take(word));
+        }
+    };
+    let mut han_runs: Vec<Vec<char>> = Vec::new();
+    let mut run: Vec<char> = Vec::new();
+    for c in raw.chars() {
+        if han::is_han(c) {
+            flush(&mut word, &mut latin_words);
+            run.push(c);
+            continue;
+        }
+        if !run.is_empty() {
+            han_runs.push(std::mem::take(&mut run));
+        }
+        if c.is_alphanumeric() || c == '/' || ('\u{0e00}'..='\u{0e7f}').contains(&c) || c == '\u{0301}' {
+            word.push(c);
+        } else if c == '.' {
+            // "Ma." (Filipino Maria), "Mohd." — the period ends an abbreviation
+            word.push('.');
+            flush(&mut word, &mut latin_words);
+        } else {
+            flush(&mut word, &mut latin_words);
+        }
+    }
+    flush(&mut word, &mut latin_words);
+    if !run.is_empty() {
+        han_runs.push(run);
+    }
+    for r in &han_runs {
+        for (i, c) in r.iter().enumerate() {
+            // The first character of a 2–4 character Han name is the surname (compound
+            // surnames are rare enough to accept a weaker match).
+            tokens.push(han_token(*c, i == 0 && (2..=4).contains(&r.len())));
+        }
+    }
+    for w in latin_words {
+        if tokens.len() >= MAX_TOKENS * 2 {
+            break;
+        }
+        if thai::is_thai(&w) {
+            let r = thai::romanise(&w);
+            if !r.is_empty() {
+                tokens.push(latin_token(&r, Sys::Thai, false));
+            }
+            continue;
+        }
+        let abbrev = w.ends_with('.');
+        let f = fold_latin(w.trim_end_matches('.'));
+        if f.is_empty() || CONNECTORS.contains(&f.as_str()) {
+            continue;
+        }
+        let expanded: &str = match f.as_str() {
+            "mohd" | "muhammad" | "mohamad" | "muhamad" | "mohammad" | "mohammed" | "mohamed" | "muhammed" | "md" | "mhd" => "muhammad",
+            "m" if abbrev => "muhammad",
+            "abd" | "abdul" | "abdol" => "abdul",
+            "ma" if abbrev => "maria",
+            "nik" | "wan" | "che" | "megat" | "syed" | "sharifah" | "tengku" | "raja" => {
+                tokens.push(latin_token(&f, Sys::Latin, true));
+                continue;
+            }
+            other => other,
+        };
+        let honorific = HONORIFICS.contains(&expanded)
+            && !(MM_ONLY_HONORIFICS.contains(&expanded) && !myanmar)
+            || (myanmar && MM_ONLY_HONORIFICS.contains(&expanded));
+        if honorific {
+            tokens.push(latin_token(expanded, Sys::Latin, true));
+            continue;
+        }
+        let cleaned: String = expanded.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        if cleaned.is_empty() {
+            continue;
+        }
+        tokens.push(latin_token(&cleaned, Sys::Latin, false));
+    }
+    // Duplicated mononyms ("Sukarno Sukarno") and repeated tokens count once.
+    let mut seen = HashSet::new();
+    tokens.retain(|t| seen.insert(t.exact));
+    tokens.truncate(MAX_TOKENS);
+    Name { tokens }
+}
+
+/// Graded agreement of two names, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum NameLevel {
+    /// Nothing in common.
+    Differ = 0,
+    /// At least one part in common.
+    Partial = 1,
+    /// Same parts allowing typos and initials.
+    Fuzzy = 2,
+    /// All parts of the shorter name in the longer one (a part missing).
+    Subset = 3,
+    /// Same parts, spelled differently or in another romanisation.
+    Phonetic = 4,
+    /// Same parts, same spelling or same reading of the Han characters.
+    Exact = 5,
+    /// Same Han characters.
+    HanExact = 6,
+}
+
+/// The result of comparing two names.
+#[derive(Debug, Clone, Default)]
+pub struct NameAgreement {
+    /// Level (None when either side has no name).
+    pub level: Option<NameLevel>,
+    /// Phonetic keys of the agreeing tokens (for term-frequency adjustment).
+    pub agreeing: Vec<u64>,
+    /// Systems through which Han or Thai tokens met Latin ones.
+    pub via: Vec<Sys>,
+    /// Agreeing parts in a different order.
+    pub reordered: bool,
+    /// Some agreement was a typo-level one.
+    pub fuzzy: bool,
+}
+
+fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
+    if a.exact == b.exact {
+        return (if a.han { 4 } else { 3 }, None);
+    }
+    if a.han && b.han {
+        // Different characters with a shared reading: homophones, weak.
+        return if a.phon.iter().any(|x| b.phon.iter().any(|y| x.0 == y.0)) { (1, None) } else { (0, None) };
+    }
+    for (k, s) in &a.spell {
+        if let Some((_, s2)) = b.spell.iter().find(|(k2, _)| k2 == k) {
+            return (3, Some(if a.han || a.thai { *s } else { *s2 }));
+        }
+    }
+    for (k, s) in &a.phon {
+        if let Some((_, s2)) = b.phon.iter().find(|(k2, _)| k2 == k) {
+            return (2, Some(if a.han || a.thai { *s } else { *s2 }));
+        }
+    }
+    if a.han || b.han {
+        return (0, None);
+    }
+    if a.initial || b.initial {
+        let ok = a.text.chars().next() == b.text.chars().next();
+        return (u8::from(ok), None);
+    }
+    if a.text.len() >= 4 && b.text.len() >= 4 && jaro_winkler(&a.text, &b.text) >= 0.9 {
+        return (1, None);
+    }
+    (0, None)
+}
+
+/// Compares two parsed names. Symmetric.
+pub fn compare(a: &Name, b: &Name) -> NameAgreement {
+    if a.tokens.is_empty() || b.tokens.is_empty() {
+        return NameAgreement::default();
+    }
+    let mut cells: Vec<(u8, usize, usize, Option<Sys>)> = Vec::with_capacity(a.tokens.len() * b.tokens.len());
+    for (i, ta) in a.tokens.iter().enumerate() {
+        for (j, tb) in b.tokens.iter().enumerate() {
+            let (s, via) = token_score(ta, tb);
+            if s > 0 {
+                cells.push((s, i, j, via));
+            }
+        }
+    }
+    // Greedy assignment, strongest first; ties by position so the result is deterministic.
+    cells.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    let mut used_a = [false; MAX_TOKENS];
+    let mut used_b = [false; MAX_TOKENS];
+    let mut matched: Vec<(u8, usize, usize, Option<Sys>)> = Vec::new();
+    for c in cells {
+        if !used_a[c.1] && !used_b[c.2] {
+            used_a[c.1] = true;
+            used_b[c.2] = true;
+            matched.push(c);
+        }
+    }
+    // Given names written joined on one side and split on the other ("Weijie" / "Wei Jie" /
+    // 偉傑): an unmatched token against two adjacent unmatched tokens.
+    join_pass(a, b, &mut used_a, &mut used_b, &mut matched, false);
+    join_pass(b, a, &mut used_b, &mut used_a, &mut matched, true);
+    // A side is covered when each of its non-optional tokens found a partner.
+    let covered = |n: &Name, used: &[bool; MAX_TOKENS]| n.tokens.iter().enumerate().all(|(i, t)| t.optional || used[i]);
+    let real = |n: &Name| n.tokens.iter().filter(|t| !t.optional).count();
+    let cov_a = covered(a, &used_a) && real(a) > 0;
+    let cov_b = covered(b, &used_b) && real(b) > 0;
+    let matched: Vec<_> = matched.into_iter().filter(|m| !(a.tokens[m.1].optional && b.tokens[m.2].optional)).collect();
+    let strong: Vec<_> = matched.iter().filter(|m| m.0 >= 2).collect();
+    let m = matched.len();
+    let min_score = matched.iter().map(|m| m.0).min().unwrap_or(0);
+    let all_han = matched.iter().all(|m| m.0 == 4);
+    let full = cov_a && cov_b && m > 0;
+    let level = if full && all_han {
+        NameLevel::HanExact
+    } else if full && min_score >= 3 {
+        NameLevel::Exact
+    } else if full && min_score >= 2 {
+        NameLevel::Phonetic
+    } else if (cov_a || cov_b) && m >= 2 && min_score >= 2 {
+        NameLevel::Subset
+    } else if full || ((cov_a || cov_b) && m >= 2 && strong.len() + 1 >= m) {
+        NameLevel::Fuzzy
+    } else if !strong.is_empty() {
+        NameLevel::Partial
+    } else {
+        NameLevel::Differ
+    };
+    let mut agreeing: Vec<u64> = strong
+        .iter()
+        .map(|m| {
+            let t = if a.tokens[m.1].han { &b.tokens[m.2] } else { &a.tokens[m.1] };
+            if t.han { t.exact } else { t.phon.first().map_or(t.exact, |p| p.0) }
+        })
+        .collect();
+    agreeing.sort_unstable();
+    let mut via: Vec<Sys> = matched.iter().filter_map(|m| m.3).collect();
+    via.sort();
+    via.dedup();
+    let mut order: Vec<(usize, usize)> = matched.iter().map(|m| (m.1, m.2)).collect();
+    order.sort();
+    let reordered = order.windows(2).any(|w| w[1].1 < w[0].1);
+    NameAgreement { level: Some(level), agreeing, via, reordered, fuzzy: matched.iter().any(|m| m.0 == 1) }
+}
+
+/// Spellings (exact key, phonetic key, system) of two adjacent tokens written as one word.
+pub fn joined_keys(x: &Token, y: &Token) -> Vec<(u64, u64, Sys)> {
+    let forms = |t: &Token| -> Vec<(String, Sys)> {
+        if t.han {
+            let mut v = Vec::new();
+            if let Some(r) = han::readings(t.text.chars().next().unwrap_or(' ')) {
+                v.extend(r.pinyin.iter().map(|p| ((*p).to_owned(), Sys::Pinyin)));
+                v.extend(r.jyutping.iter().map(|j| (han::jyutping_to_hk(j), Sys::Cantonese)));
+            }
+            v
+        } else {
+            vec![(t.text.clone(), if t.thai { Sys::Thai } else { Sys::Latin })]
+        }
+    };
+    let mut out = Vec::new();
+    for (fx, sx) in forms(x) {
+        for (fy, sy) in forms(y) {
+            if x.han && y.han && sx != sy {
+                continue;
+            }
+            let w = format!("{fx}{fy}");
+            out.push((tagged(TAG_EXACT, &w), tagged(TAG_PHON, &phonetic_key(&w)), sx));
+        }
+    }
+    out
+}
+
+fn join_pass(
+    a: &Name,
+    b: &Name,
+    used_a: &mut [bool; MAX_TOKENS],
+    used_b: &mut [bool; MAX_TOKENS],
+    matched: &mut Vec<(u8, usize, usize, Option<Sys>)>,
+    swapped: bool,
+) {
+    for (i, t) in a.tokens.iter().enumerate() {
+        if used_a[i] || t.han || t.initial {
+            continue;
+        }
+        for j in 0..b.tokens.len().saturating_sub(1) {
+            if used_b[j] || used_b[j + 1] {
+                continue;
+            }
+            let keys = joined_keys(&b.tokens[j], &b.tokens[j + 1]);
+            let hit = keys.iter().find_map(|(e, p, s)| {
+                if t.spell.iter().any(|k| k.0 == *e) {
+                    Some((3u8, *s))
+                } else if t.phon.iter().any(|k| k.0 == *p) {
+                    Some((2u8, *s))
+                } else {
+                    None
+                }
+            });
+            if let Some((score, sys)) = hit {
+                used_a[i] = true;
+                used_b[j] = true;
+                used_b[j + 1] = true;
+                let via = (b.tokens[j].han || t.thai).then_some(sys);
+                // The pair counts as two matched parts so that "Weijie" = "Wei Jie" is complete.
+                if swapped {
+                    matched.push((score, j, i, via));
+                    matched.push((score, j + 1, i, via));
+                } else {
+                    matched.push((score, i, j, via));
+                    matched.push((score, i, j + 1, via));
+                }
+                break;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn lvl(a: &str, b: &str) -> NameLevel {
+        compare(&parse(a, None), &parse(b, None)).level.unwrap_or(NameLevel::Differ)
+    }
+
+    #[test]
+    fn chinese_across_scripts() {
+        assert_eq!(lvl("陳偉傑", "陈伟杰"), NameLevel::HanExact);
+        assert_eq!(lvl("陳偉傑", "CHAN Wai Kit"), NameLevel::Exact);
+        assert_eq!(lvl("陳偉傑", "Chan Wai-kit"), NameLevel::Exact);
+        assert_eq!(lvl("陳偉傑", "Chen Weijie"), NameLevel::Exact);
+        assert_eq!(lvl("Chen Wei Jie", "Weijie Chen"), NameLevel::Exact);
+        assert_eq!(lvl("陳偉傑", "Tan Wai Kit"), NameLevel::Exact);
+        assert!(lvl("陳偉傑", "Peter Chan Wai Kit") >= NameLevel::Subset);
+        assert_eq!(lvl("陳偉傑", "Lam Ka Ho"), NameLevel::Differ);
+        assert!(lvl("張", "Cheung") >= NameLevel::Exact);
+        assert!(lvl("Chang Hsiao-ming", "Zhang Xiaoming") >= NameLevel::Phonetic);
+    }
+
+    #[test]
+    fn vietnamese_thai_malay_myanmar_filipino() {
+        assert_eq!(lvl("Nguyễn Văn Đức", "NGUYEN VAN DUC"), NameLevel::Exact);
+        assert_eq!(lvl("Duc Nguyen Van", "Nguyen Van Duc"), NameLevel::Exact);
+        assert!(lvl("สมชาย ใจดี", "Somchai Jaidee") >= NameLevel::Phonetic);
+        assert!(lvl("Somchai Jaidee", "Somchay Chaidi") >= NameLevel::Phonetic);
+        assert_eq!(lvl("Mohd Faizal bin Ahmad", "Muhammad Faizal Ahmad"), NameLevel::Exact);
+        assert_eq!(lvl("Siti Aminah binti Abdullah", "SITI AMINAH BT ABDULLAH"), NameLevel::Exact);
+        assert_eq!(compare(&parse("Daw Aye Aye Myint", Some("MM")), &parse("Aye Myint", Some("MM"))).level, Some(NameLevel::Exact));
+        assert_eq!(compare(&parse("Ma Thida", Some("MM")), &parse("Thida", Some("MM"))).level, Some(NameLevel::Exact));
+        assert_eq!(lvl("Ma. Cristina Reyes", "Maria Cristina Reyes"), NameLevel::Exact);
+        assert_eq!(lvl("Soekarno", "Sukarno Sukarno"), NameLevel::Phonetic);
+        assert_eq!(lvl("REYES, Maria", "Maria Reyes"), NameLevel::Exact);
+    }
+
+    #[test]
+    fn typos_and_partial() {
+        assert_eq!(lvl("Jonathan Smith", "Jonathon Smith"), NameLevel::Fuzzy);
+        assert_eq!(lvl("Nguyen Van An", "Nguyen Thi Lan"), NameLevel::Partial);
+        assert_eq!(lvl("", "x"), NameLevel::Differ);
+    }
+
+    proptest! {
+        #[test]
+        fn symmetric_and_total(a in "\\PC{0,40}", b in "[a-zA-Z陳偉傑 ,.]{0,30}") {
+            let (x, y) = (parse(&a, None), parse(&b, None));
+            prop_assert_eq!(compare(&x, &y).level, compare(&y, &x).level);
+        }
+    }
+}

@@ -1,0 +1,203 @@
+//! Thai script → Latin, close to the Royal Thai General System (RTGS), good enough that the
+//! phonetic key of the output equals that of the common English spellings of a name
+//! (สมชาย → "somchai", จิราพร → "chiraphon", ศักดิ์สิทธิ์ → "saksit"). Written here because no
+//! maintained crate romanises Thai names correctly (see DEPENDENCIES.md).
+
+/// (initial, final) romanisation of a consonant.
+fn consonant(c: char) -> Option<(&'static str, &'static str)> {
+    Some(match c {
+        'ก' => ("k", "k"),
+        'ข' | 'ฃ' | 'ค' | 'ฅ' | 'ฆ' => ("kh", "k"),
+        'ง' => ("ng", "ng"),
+        'จ' | 'ฉ' | 'ช' | 'ฌ' => ("ch", "t"),
+        'ซ' | 'ศ' | 'ษ' | 'ส' => ("s", "t"),
+        'ญ' => ("y", "n"),
+        'ฎ' | 'ด' => ("d", "t"),
+        'ฏ' | 'ต' => ("t", "t"),
+        'ฐ' | 'ฑ' | 'ฒ' | 'ถ' | 'ท' | 'ธ' => ("th", "t"),
+        'ณ' | 'น' => ("n", "n"),
+        'บ' => ("b", "p"),
+        'ป' => ("p", "p"),
+        'ผ' | 'พ' | 'ภ' => ("ph", "p"),
+        'ฝ' | 'ฟ' => ("f", "p"),
+        'ม' => ("m", "m"),
+        'ย' => ("y", "i"),
+        'ร' => ("r", "n"),
+        'ล' | 'ฬ' => ("l", "n"),
+        'ว' => ("w", "o"),
+        'ห' | 'ฮ' => ("h", ""),
+        'อ' => ("", ""),
+        _ => return None,
+    })
+}
+
+fn is_consonant(c: char) -> bool {
+    consonant(c).is_some()
+}
+
+/// Vowel signs written after, above or below a consonant.
+fn is_follow_vowel(c: char) -> bool {
+    matches!(c, 'ะ' | 'ั' | 'า' | 'ำ' | 'ิ' | 'ี' | 'ึ' | 'ื' | 'ุ' | 'ู' | '็')
+}
+
+fn is_tone(c: char) -> bool {
+    matches!(c, '่' | '้' | '๊' | '๋')
+}
+
+/// True if `s` contains Thai letters.
+pub fn is_thai(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0e01}'..='\u{0e5b}').contains(&c))
+}
+
+/// Romanises one Thai word.
+pub fn romanise(word: &str) -> String {
+    let cs: Vec<char> = word.chars().filter(|c| !is_tone(*c)).collect();
+    // Drop consonants silenced by the karan (์), together with a vowel sign between them.
+    let mut v: Vec<char> = Vec::with_capacity(cs.len());
+    for c in cs {
+        if c == '์' {
+            if v.last().is_some_and(|x| is_follow_vowel(*x)) {
+                v.pop();
+            }
+            if v.pop() == Some('ร') && v.last().is_some_and(|x| matches!(x, 'ท' | 'ต' | 'ด')) {
+                v.pop();
+            }
+            continue;
+        }
+        v.push(c);
+    }
+    let mut out = String::new();
+    let mut i = 0;
+    let n = v.len();
+    while i < n {
+        let c = v[i];
+        let lead = matches!(c, 'เ' | 'แ' | 'โ' | 'ใ' | 'ไ');
+        let lead_c = if lead { i += 1; Some(c) } else { None };
+        let Some(&c1) = v.get(i) else { break };
+        let Some((mut ini, _)) = consonant(c1) else {
+            // Not a consonant where one is expected: keep digits/other as-is, skip vowels.
+            if c1 == 'ๆ' || is_follow_vowel(c1) { i += 1; continue; }
+            if c1 == 'ฤ' { out.push_str("rue"); i += 1; continue; }
+            out.push(c1);
+            i += 1;
+            continue;
+        };
+        i += 1;
+        let mut ini_s = String::from(ini);
+        // Leading ห / อ before a sonorant is silent; clusters with ร ล ว.
+        if let Some(&c2) = v.get(i)
+            && is_consonant(c2)
+        {
+            let after = v.get(i + 1).copied();
+            let vowel_after = after.is_some_and(is_follow_vowel) || lead_c.is_some();
+            if (c1 == 'ห' && matches!(c2, 'ง' | 'ญ' | 'น' | 'ม' | 'ย' | 'ร' | 'ล' | 'ว'))
+                || (c1 == 'อ' && c2 == 'ย')
+            {
+                ini = consonant(c2).map_or("", |x| x.0);
+                ini_s = ini.to_owned();
+                i += 1;
+            } else if matches!(c2, 'ร' | 'ล' | 'ว')
+                && (matches!(c1, 'ก' | 'ข' | 'ค' | 'ต' | 'ป' | 'พ' | 'ผ' | 'บ' | 'ท')
+                    || (c2 == 'ร' && matches!(c1, 'ศ' | 'ส')))
+                && vowel_after
+                && after.is_some()
+                && !(c2 == 'ว' && after.is_some_and(|a| is_consonant(a)))
+            {
+                ini_s.push_str(consonant(c2).map_or("", |x| x.0));
+                i += 1;
+            }
+        }
+        out.push_str(&ini_s);
+        // Vowel.
+        let mut vowel = String::new();
+        while let Some(&x) = v.get(i) {
+            if !is_follow_vowel(x) { break }
+            vowel.push(x);
+            i += 1;
+        }
+        let mut vs: String = match (lead_c, vowel.as_str()) {
+            (Some('เ'), "า") => "ao".into(),
+            (Some('เ'), "ี") if v.get(i) == Some(&'ย') => { i += 1; "ia".into() }
+            (Some('เ'), "ื") if v.get(i) == Some(&'อ') => { i += 1; "uea".into() }
+            (Some('เ'), "") if v.get(i) == Some(&'อ') => { i += 1; "oe".into() }
+            (Some('เ'), _) => "e".into(),
+            (Some('แ'), _) => "ae".into(),
+            (Some('โ'), _) => "o".into(),
+            (Some(_), _) => "ai".into(),
+            (None, "ั") if v.get(i) == Some(&'ว') => { i += 1; "ua".into() }
+            (None, "ั" | "ะ" | "า" | "ั็") => "a".into(),
+            (None, "ำ") => "am".into(),
+            (None, "ิ" | "ี") => "i".into(),
+            (None, "ึ" | "ื") => {
+                if v.get(i) == Some(&'อ') { i += 1; }
+                "ue".into()
+            }
+            (None, "ุ" | "ู") => "u".into(),
+            (None, "็") => "e".into(),
+            (None, "") => String::new(),
+            (None, other) => other.chars().filter_map(|c| match c { 'า' => Some('a'), 'ิ' | 'ี' => Some('i'), 'ุ' | 'ู' => Some('u'), _ => None }).collect(),
+        };
+        if vs.is_empty() {
+            // อ or ว as the vowel ("บอย", "สวน"), double ร ("สรร"), else inherent o / a.
+            match (v.get(i), v.get(i + 1)) {
+                (Some('อ'), _) => { i += 1; vs = "o".into(); }
+                (Some('ร'), Some('ร')) => { i += 2; vs = "an".into(); }
+                (Some('ว'), Some(n2)) if is_consonant(*n2) && !v.get(i + 2).is_some_and(|x| is_follow_vowel(*x)) => { i += 1; vs = "ua".into(); }
+                (Some(nc), after) if is_consonant(*nc) && !after.is_some_and(|x| is_follow_vowel(*x)) => vs = "o".into(),
+                (Some('ร'), None) => {}
+                (None, _) if ini_s.is_empty() => {}
+                (None, _) => vs = "o".into(),
+                _ => vs = "a".into(),
+            }
+        }
+        out.push_str(&vs);
+        // Final consonant: a consonant not followed by a vowel sign of its own.
+        if let Some(&f) = v.get(i)
+            && let Some((_, fin)) = consonant(f)
+        {
+            let next = v.get(i + 1).copied();
+            let owns_vowel = next.is_some_and(is_follow_vowel);
+            let starts_cluster = next.is_some_and(|x| matches!(x, 'ร' | 'ล' | 'ว')) && next.is_some_and(|_| v.get(i + 2).is_some_and(|y| is_follow_vowel(*y)));
+            let lone_last = i + 2 == n && next.is_some_and(is_consonant);
+            if !owns_vowel && !starts_cluster && !lone_last && f != 'อ' {
+                if !(fin == "i" && vs.ends_with('i')) {
+                    out.push_str(fin);
+                }
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::phonetic_key;
+
+    #[test]
+    fn romanises_common_names() {
+        for (th, en) in [
+            ("สมชาย", "somchai"), ("สมศักดิ์", "somsak"), ("ประยุทธ์", "prayut"),
+            ("วิชัย", "wichai"), ("สุภาพร", "suphaphon"), ("มาลี", "mali"), ("บุญมี", "bunmi"),
+            ("ทองดี", "thongdi"), ("ศรีสุข", "srisuk"), ("แก้ว", "kaeo"), ("ใจดี", "chaidi"),
+            ("จันทร์", "chan"), ("สุดา", "suda"), ("วงศ์สวัสดิ์", "wongsawat"), ("กิตติ", "kitti"),
+        ] {
+            let r = romanise(th);
+            assert_eq!(phonetic_key(&r), phonetic_key(en), "{th}: {r} vs {en}");
+        }
+    }
+
+    #[test]
+    fn detects_thai() {
+        assert!(is_thai("สมชาย"));
+        assert!(!is_thai("Somchai"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics(s in "[\u{0e01}-\u{0e5b}a-z ]{0,30}") {
+            let _ = romanise(&s);
+        }
+    }
+}

@@ -8,7 +8,6 @@
 //! (U, Daw, Haji, Datuk, Mr…) are optional tokens, Malay and Filipino abbreviations expanded.
 
 use std::collections::HashSet;
-use std::sync::LazyLock;
 
 use unicode_normalization::UnicodeNormalization;
 

@@ -1,0 +1,130 @@
+//! Blocking keys: a pair of records is compared only if they share at least one key. Keys cover
+//! each romanisation of the name (pairs of name parts), phones, documents, handles, birth date
+//! with an initial, and postcode with an initial — so one wrong field never hides a match.
+
+use crate::names::{Name, Sys, Token, joined_keys};
+use crate::record::Prepared;
+use crate::text::tagged;
+
+/// Most keys of one record.
+pub const MAX_KEYS: usize = 64;
+
+fn mix(tag: u64, a: u64, b: u64) -> u64 {
+    let (x, y) = if a <= b { (a, b) } else { (b, a) };
+    let h = x.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ y.rotate_left(29) ^ tag.wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+    h ^ (h >> 31)
+}
+
+/// Phonetic keys of a token for blocking: its own key, or for a Han character its simplified
+/// form and first reading in each system.
+fn token_keys(t: &Token) -> Vec<u64> {
+    if !t.han {
+        return t.phon.iter().map(|k| k.0).take(2).collect();
+    }
+    let mut v = vec![t.exact];
+    for sys in [Sys::Pinyin, Sys::Cantonese, Sys::Dialect] {
+        for (k, _) in t.phon.iter().filter(|(_, s)| *s == sys).take(if sys == Sys::Dialect { 3 } else { 1 }) {
+            if !v.contains(k) {
+                v.push(*k);
+            }
+        }
+    }
+    v
+}
+
+fn initials(t: &Token) -> Vec<u8> {
+    if t.han {
+        let mut v: Vec<u8> = crate::han::readings(t.text.chars().next().unwrap_or(' '))
+            .map(|r| r.pinyin.iter().take(1).chain(r.jyutping.iter().take(1)).filter_map(|s| s.bytes().next()).collect())
+            .unwrap_or_default();
+        v.dedup();
+        v
+    } else {
+        t.text.bytes().next().into_iter().collect()
+    }
+}
+
+fn name_keys(n: &Name, out: &mut Vec<u64>) {
+    let toks: Vec<&Token> = n.tokens.iter().filter(|t| !t.optional && !t.initial).take(5).collect();
+    let mut sets: Vec<Vec<u64>> = toks.iter().map(|t| token_keys(t)).collect();
+    // Joined given names ("Weijie" against "Wei Jie" / 偉傑) as extra virtual parts.
+    for w in toks.windows(2) {
+        let j: Vec<u64> = joined_keys(w[0], w[1]).into_iter().map(|k| k.1).take(4).collect();
+        sets.push(j);
+    }
+    if toks.len() == 1 {
+        for k in &sets[0] {
+            out.push(mix(1, *k, 0));
+        }
+    }
+    for i in 0..sets.len() {
+        for j in i + 1..sets.len() {
+            for a in &sets[i] {
+                for b in &sets[j] {
+                    if a != b {
+                        out.push(mix(2, *a, *b));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Blocking keys of a prepared record, deduplicated, at most [`MAX_KEYS`].
+pub fn keys(p: &Prepared) -> Vec<u64> {
+    let mut out = Vec::with_capacity(32);
+    for ph in &p.phones {
+        out.push(tagged(30, &ph.e164));
+        out.push(tagged(31, &ph.tail));
+    }
+    if let Some(d) = &p.passport {
+        out.push(tagged(32, d));
+    }
+    if let Some(d) = &p.id_no {
+        out.push(tagged(33, d));
+    }
+    out.extend(p.handles.iter().map(|h| mix(34, *h, 0)));
+    let mut inits: Vec<u8> = p.names.iter().flat_map(|n| n.tokens.iter().filter(|t| !t.optional).flat_map(initials)).collect();
+    inits.sort_unstable();
+    inits.dedup();
+    if let Some(d) = &p.dob
+        && let (Some(m), Some(day)) = (d.month, d.day)
+    {
+        let dk = u64::from(d.year) << 16 | u64::from(m) << 8 | u64::from(day);
+        for i in &inits {
+            out.push(mix(35, dk, u64::from(*i)));
+        }
+    }
+    if let Some(pc) = &p.postcode {
+        let h = tagged(36, pc);
+        for i in &inits {
+            out.push(mix(36, h, u64::from(*i)));
+        }
+    }
+    let mut nk = Vec::new();
+    for n in p.names.iter().take(3) {
+        name_keys(n, &mut nk);
+    }
+    nk.sort_unstable();
+    nk.dedup();
+    out.extend(nk.into_iter().take(MAX_KEYS.saturating_sub(out.len())));
+    out.sort_unstable();
+    out.dedup();
+    out.truncate(MAX_KEYS);
+    out
+}
+
+/// Term-frequency keys of a prepared record: one per name part (its primary phonetic key or
+/// Han character) and one per phone.
+pub fn tf_keys(p: &Prepared) -> Vec<u64> {
+    let mut v: Vec<u64> = p
+        .names
+        .iter()
+        .flat_map(|n| n.tokens.iter())
+        .map(|t| if t.han { t.exact } else { t.phon.first().map_or(t.exact, |k| k.0) })
+        .collect();
+    v.extend(p.phones.iter().map(|ph| tagged(10, &ph.e164)));
+    v.sort_unstable();
+    v.dedup();
+    v
+}

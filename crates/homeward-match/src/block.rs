@@ -114,6 +114,13 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
     out
 }
 
+/// Key of a whole name for term frequencies: its sorted part keys combined.
+pub fn whole_name_key(parts: &[u64]) -> u64 {
+    let mut v = parts.to_vec();
+    v.sort_unstable();
+    v.iter().fold(0x51_7cc1_b727_220a, |h, k| mix(40, h, *k).rotate_left(7))
+}
+
 /// Term-frequency keys of a prepared record: one per name part (its primary phonetic key or
 /// Han character) and one per phone.
 pub fn tf_keys(p: &Prepared) -> Vec<u64> {
@@ -123,6 +130,12 @@ pub fn tf_keys(p: &Prepared) -> Vec<u64> {
         .flat_map(|n| n.tokens.iter())
         .map(|t| if t.han { t.exact } else { t.phon.first().map_or(t.exact, |k| k.0) })
         .collect();
+    for n in &p.names {
+        let parts: Vec<u64> = n.tokens.iter().filter(|t| !t.optional).map(|t| if t.han { t.exact } else { t.phon.first().map_or(t.exact, |k| k.0) }).collect();
+        if parts.len() >= 2 {
+            v.push(whole_name_key(&parts));
+        }
+    }
     v.extend(p.phones.iter().map(|ph| tagged(10, &ph.e164)));
     v.sort_unstable();
     v.dedup();

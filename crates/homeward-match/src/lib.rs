@@ -10,6 +10,7 @@ pub mod index;
 pub mod model;
 pub mod names;
 pub mod record;
+pub mod synth;
 pub mod text;
 pub mod thai;
 

@@ -139,7 +139,11 @@ impl Model {
             let mut w = self.bits(f, level);
             if f == NAME && level >= crate::names::NameLevel::Subset as u8 && tf.population() >= 1000 {
                 let n = tf.population() as f64;
-                let u_tf: f64 = cmp.name.agreeing.iter().map(|k| (tf.count(*k).max(1) as f64 / n).min(1.0)).product();
+                // Empirical frequency of the whole agreeing name when known, else the product
+                // of its parts' frequencies (which overstates the rarity of a common pair).
+                let parts: f64 = cmp.name.agreeing.iter().map(|k| (tf.count(*k).max(1) as f64 / n).min(1.0)).product();
+                let whole = tf.count(crate::block::whole_name_key(&cmp.name.agreeing)) as f64 / n;
+                let u_tf = parts.max(whole);
                 let u_level = self.fields[f].u[usize::from(level)].max(1e-9);
                 w += (u_level / u_tf.max(1e-12)).log2().clamp(-6.0, 2.0);
             }
@@ -186,11 +190,22 @@ impl Model {
         }
         let patterns: Vec<([u8; 11], f64)> = patterns.into_iter().collect();
         let total: f64 = patterns.iter().map(|p| p.1).sum();
+        let prior = self.clone();
+        self.em(&patterns, total, true);
+        // EM on correlated fields can let the "match" class swallow a household or a common
+        // name; if it did, keep the prior m and estimate only the prior match rate.
+        let name_weak = self.fields[NAME].m.iter().take(3).sum::<f64>();
+        if self.lambda > 0.5 || name_weak > 0.35 {
+            *self = prior;
+        }
+    }
+
+    fn em(&mut self, patterns: &[([u8; 11], f64)], total: f64, update_m: bool) {
         const PSEUDO: f64 = 20.0;
         for _ in 0..25 {
             let mut mc: Vec<Vec<f64>> = self.fields.iter().map(|p| p.m.iter().map(|m| m * PSEUDO).collect()).collect();
             let mut matched = 0.0;
-            for (levels, n) in &patterns {
+            for (levels, n) in patterns {
                 let mut lm = self.lambda.ln();
                 let mut lu = (1.0 - self.lambda).ln();
                 for (f, &l) in levels.iter().enumerate() {
@@ -209,10 +224,12 @@ impl Model {
                     }
                 }
             }
-            for (p, c) in self.fields.iter_mut().zip(&mc) {
-                let s: f64 = c.iter().sum();
-                if s > 0.0 {
-                    p.m = c.iter().map(|x| x / s).collect();
+            if update_m {
+                for (p, c) in self.fields.iter_mut().zip(&mc) {
+                    let s: f64 = c.iter().sum();
+                    if s > 0.0 {
+                        p.m = c.iter().map(|x| x / s).collect();
+                    }
                 }
             }
             self.lambda = (matched / total).clamp(1e-6, 0.999);

@@ -26,7 +26,12 @@ pub struct BatchOptions {
 
 impl Default for BatchOptions {
     fn default() -> Self {
-        BatchOptions { threshold: None, train: true, block_cap: 60, explain: true }
+        BatchOptions {
+            threshold: None,
+            train: true,
+            block_cap: 60,
+            explain: true,
+        }
     }
 }
 
@@ -77,7 +82,11 @@ pub fn frequencies(records: &[Prepared]) -> HashMap<u64, u32> {
 
 fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Vec<u64> {
     let keys: Vec<Vec<u64>> = records.par_iter().map(block::keys).collect();
-    let mut entries: Vec<(u64, u32)> = keys.iter().enumerate().flat_map(|(i, ks)| ks.iter().map(move |k| (*k, i as u32))).collect();
+    let mut entries: Vec<(u64, u32)> = keys
+        .iter()
+        .enumerate()
+        .flat_map(|(i, ks)| ks.iter().map(move |k| (*k, i as u32)))
+        .collect();
     drop(keys);
     entries.par_sort_unstable();
     let mut pairs: Vec<u64> = Vec::new();
@@ -120,7 +129,10 @@ fn random_pairs(n: usize, split: Option<usize>, count: usize) -> Vec<(u32, u32)>
     }
     for _ in 0..count {
         let (a, b) = match split {
-            Some(sp) if sp > 0 && sp < n => ((next() % sp as u64) as u32, (sp as u64 + next() % (n - sp) as u64) as u32),
+            Some(sp) if sp > 0 && sp < n => (
+                (next() % sp as u64) as u32,
+                (sp as u64 + next() % (n - sp) as u64) as u32,
+            ),
             _ => ((next() % n as u64) as u32, (next() % n as u64) as u32),
         };
         if a != b {
@@ -130,23 +142,51 @@ fn random_pairs(n: usize, split: Option<usize>, count: usize) -> Vec<(u32, u32)>
     out
 }
 
-fn run(records: &[Prepared], split: Option<usize>, model: &Model, opts: &BatchOptions) -> BatchResult {
+fn run(
+    records: &[Prepared],
+    split: Option<usize>,
+    model: &Model,
+    opts: &BatchOptions,
+) -> BatchResult {
     let mut model = model.clone();
     let pairs = candidate_pairs(records, split, opts.block_cap.max(2));
     if opts.train {
         let step = (pairs.len() / 200_000).max(1);
-        let sample: Vec<Comparison> = pairs.par_iter().step_by(step).map(|p| compare(&records[(p >> 32) as usize], &records[(*p as u32) as usize])).collect();
-        let random: Vec<Comparison> = random_pairs(records.len(), split, 40_000).par_iter().map(|(a, b)| compare(&records[*a as usize], &records[*b as usize])).collect();
+        let sample: Vec<Comparison> = pairs
+            .par_iter()
+            .step_by(step)
+            .map(|p| compare(&records[(p >> 32) as usize], &records[(*p as u32) as usize]))
+            .collect();
+        // u from random pairs needs a population where random pairs are almost all non-matches.
+        let n = records.len() as u64;
+        let possible = split.map_or(n * n.saturating_sub(1) / 2, |s| s as u64 * (n - s as u64));
+        let count = if possible >= 20_000 {
+            (possible / 4).min(40_000) as usize
+        } else {
+            0
+        };
+        let random: Vec<Comparison> = random_pairs(records.len(), split, count)
+            .par_iter()
+            .map(|(a, b)| compare(&records[*a as usize], &records[*b as usize]))
+            .collect();
         model.train(&sample, &random);
     }
     let threshold = opts.threshold.unwrap_or(model.threshold);
     let tf = frequencies(records);
-    let tfr: &(dyn TermFrequencies + Sync) = if records.len() >= 1000 { &tf } else { &NoFrequencies };
+    let tfr: &(dyn TermFrequencies + Sync) = if records.len() >= 1000 {
+        &tf
+    } else {
+        &NoFrequencies
+    };
     let scored: Vec<(u32, u32, f64)> = pairs
         .par_iter()
         .filter_map(|p| {
             let (a, b) = ((p >> 32) as u32, *p as u32);
-            let s = model.score(&compare(&records[a as usize], &records[b as usize]), tfr, false);
+            let s = model.score(
+                &compare(&records[a as usize], &records[b as usize]),
+                tfr,
+                false,
+            );
             (s.probability >= threshold.min(0.5)).then_some((a, b, s.probability))
         })
         .collect();
@@ -156,30 +196,73 @@ fn run(records: &[Prepared], split: Option<usize>, model: &Model, opts: &BatchOp
         .filter(|(_, _, p)| *p >= threshold)
         .map(|(a, b, p)| {
             let score = if opts.explain {
-                model.score(&compare(&records[*a as usize], &records[*b as usize]), tfr, true)
+                model.score(
+                    &compare(&records[*a as usize], &records[*b as usize]),
+                    tfr,
+                    true,
+                )
             } else {
-                Score { probability: *p, weight: 0.0, fields: Vec::new() }
+                Score {
+                    probability: *p,
+                    weight: 0.0,
+                    fields: Vec::new(),
+                }
             };
-            Pair { left: *a, right: *b, score }
+            Pair {
+                left: *a,
+                right: *b,
+                score,
+            }
         })
         .collect();
-    out.sort_by(|x, y| y.score.probability.total_cmp(&x.score.probability).then(x.left.cmp(&y.left)).then(x.right.cmp(&y.right)));
-    BatchResult { pairs: out, clusters, model, compared: pairs.len() }
+    out.sort_by(|x, y| {
+        y.score
+            .probability
+            .total_cmp(&x.score.probability)
+            .then(x.left.cmp(&y.left))
+            .then(x.right.cmp(&y.right))
+    });
+    BatchResult {
+        pairs: out,
+        clusters,
+        model,
+        compared: pairs.len(),
+    }
 }
 
 /// Clusters records from scored edges. Edges are taken strongest first; two groups merge only
 /// if the average probability over all their cross pairs (scored on demand, capped) reaches
 /// the threshold — so a single shared family phone cannot chain two people together.
-pub fn cluster(records: &[Prepared], edges: &[(u32, u32, f64)], model: &Model, tf: &(dyn TermFrequencies + Sync), threshold: f64) -> Vec<u32> {
+pub fn cluster(
+    records: &[Prepared],
+    edges: &[(u32, u32, f64)],
+    model: &Model,
+    tf: &(dyn TermFrequencies + Sync),
+    threshold: f64,
+) -> Vec<u32> {
     let n = records.len();
     let mut of: Vec<u32> = (0..n as u32).collect();
     let mut members: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
-    let known: HashMap<u64, f64> = edges.iter().map(|(a, b, p)| (u64::from(*a) << 32 | u64::from(*b), *p)).collect();
+    let known: HashMap<u64, f64> = edges
+        .iter()
+        .map(|(a, b, p)| (u64::from(*a) << 32 | u64::from(*b), *p))
+        .collect();
     let mut sorted: Vec<&(u32, u32, f64)> = edges.iter().filter(|e| e.2 >= threshold).collect();
     sorted.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
     let prob = |a: u32, b: u32| -> f64 {
         let (x, y) = (a.min(b), a.max(b));
-        known.get(&(u64::from(x) << 32 | u64::from(y))).copied().unwrap_or_else(|| model.score(&compare(&records[x as usize], &records[y as usize]), tf, false).probability)
+        known
+            .get(&(u64::from(x) << 32 | u64::from(y)))
+            .copied()
+            .unwrap_or_else(|| {
+                model
+                    .score(
+                        &compare(&records[x as usize], &records[y as usize]),
+                        tf,
+                        false,
+                    )
+                    .probability
+            })
     };
     for (a, b, _) in sorted {
         let (ca, cb) = (of[*a as usize], of[*b as usize]);
@@ -200,7 +283,11 @@ pub fn cluster(records: &[Prepared], edges: &[(u32, u32, f64)], model: &Model, t
                 continue;
             }
         }
-        let (big, small) = if members[ca as usize].len() >= members[cb as usize].len() { (ca, cb) } else { (cb, ca) };
+        let (big, small) = if members[ca as usize].len() >= members[cb as usize].len() {
+            (ca, cb)
+        } else {
+            (cb, ca)
+        };
         let moved = std::mem::take(&mut members[small as usize]);
         for m in &moved {
             of[*m as usize] = big;
@@ -212,7 +299,9 @@ pub fn cluster(records: &[Prepared], edges: &[(u32, u32, f64)], model: &Model, t
     for (i, c) in of.iter().enumerate() {
         first.entry(*c).or_insert(i as u32);
     }
-    of.iter().map(|c| first.get(c).copied().unwrap_or(*c)).collect()
+    of.iter()
+        .map(|c| first.get(c).copied().unwrap_or(*c))
+        .collect()
 }
 
 /// Finds duplicates within one set of records.
@@ -222,7 +311,12 @@ pub fn dedupe(records: &[Prepared], model: &Model, opts: &BatchOptions) -> Batch
 
 /// Links two sets: `left` and `right` are concatenated (right indices follow left ones); only
 /// cross pairs are compared.
-pub fn link(left: &[Prepared], right: &[Prepared], model: &Model, opts: &BatchOptions) -> BatchResult {
+pub fn link(
+    left: &[Prepared],
+    right: &[Prepared],
+    model: &Model,
+    opts: &BatchOptions,
+) -> BatchResult {
     let all: Vec<Prepared> = left.iter().chain(right).cloned().collect();
     run(&all, Some(left.len()), model, opts)
 }

@@ -11,7 +11,9 @@ pub const MAX_KEYS: usize = 64;
 
 fn mix(tag: u64, a: u64, b: u64) -> u64 {
     let (x, y) = if a <= b { (a, b) } else { (b, a) };
-    let h = x.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ y.rotate_left(29) ^ tag.wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
+    let h = x.wrapping_mul(0x9e37_79b9_7f4a_7c15)
+        ^ y.rotate_left(29)
+        ^ tag.wrapping_mul(0xc2b2_ae3d_27d4_eb4f);
     h ^ (h >> 31)
 }
 
@@ -23,7 +25,12 @@ fn token_keys(t: &Token) -> Vec<u64> {
     }
     let mut v = vec![t.exact];
     for sys in [Sys::Pinyin, Sys::Cantonese, Sys::Dialect] {
-        for (k, _) in t.phon.iter().filter(|(_, s)| *s == sys).take(if sys == Sys::Dialect { 3 } else { 1 }) {
+        for (k, _) in t
+            .phon
+            .iter()
+            .filter(|(_, s)| *s == sys)
+            .take(if sys == Sys::Dialect { 3 } else { 1 })
+        {
             if !v.contains(k) {
                 v.push(*k);
             }
@@ -35,7 +42,14 @@ fn token_keys(t: &Token) -> Vec<u64> {
 fn initials(t: &Token) -> Vec<u8> {
     if t.han {
         let mut v: Vec<u8> = crate::han::readings(t.text.chars().next().unwrap_or(' '))
-            .map(|r| r.pinyin.iter().take(1).chain(r.jyutping.iter().take(1)).filter_map(|s| s.bytes().next()).collect())
+            .map(|r| {
+                r.pinyin
+                    .iter()
+                    .take(1)
+                    .chain(r.jyutping.iter().take(1))
+                    .filter_map(|s| s.bytes().next())
+                    .collect()
+            })
             .unwrap_or_default();
         v.dedup();
         v
@@ -45,11 +59,20 @@ fn initials(t: &Token) -> Vec<u8> {
 }
 
 fn name_keys(n: &Name, out: &mut Vec<u64>) {
-    let toks: Vec<&Token> = n.tokens.iter().filter(|t| !t.optional && !t.initial).take(5).collect();
+    let toks: Vec<&Token> = n
+        .tokens
+        .iter()
+        .filter(|t| !t.optional && !t.initial)
+        .take(5)
+        .collect();
     let mut sets: Vec<Vec<u64>> = toks.iter().map(|t| token_keys(t)).collect();
     // Joined given names ("Weijie" against "Wei Jie" / 偉傑) as extra virtual parts.
     for w in toks.windows(2) {
-        let j: Vec<u64> = joined_keys(w[0], w[1]).into_iter().map(|k| k.1).take(4).collect();
+        let j: Vec<u64> = joined_keys(w[0], w[1])
+            .into_iter()
+            .map(|k| k.1)
+            .take(4)
+            .collect();
         sets.push(j);
     }
     if toks.len() == 1 {
@@ -84,7 +107,11 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
         out.push(tagged(33, d));
     }
     out.extend(p.handles.iter().map(|h| mix(34, *h, 0)));
-    let mut inits: Vec<u8> = p.names.iter().flat_map(|n| n.tokens.iter().filter(|t| !t.optional).flat_map(initials)).collect();
+    let mut inits: Vec<u8> = p
+        .names
+        .iter()
+        .flat_map(|n| n.tokens.iter().filter(|t| !t.optional).flat_map(initials))
+        .collect();
     inits.sort_unstable();
     inits.dedup();
     if let Some(d) = &p.dob
@@ -118,7 +145,8 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
 pub fn whole_name_key(parts: &[u64]) -> u64 {
     let mut v = parts.to_vec();
     v.sort_unstable();
-    v.iter().fold(0x51_7cc1_b727_220a, |h, k| mix(40, h, *k).rotate_left(7))
+    v.iter()
+        .fold(0x51_7cc1_b727_220a, |h, k| mix(40, h, *k).rotate_left(7))
 }
 
 /// Term-frequency keys of a prepared record: one per name part (its primary phonetic key or
@@ -128,10 +156,27 @@ pub fn tf_keys(p: &Prepared) -> Vec<u64> {
         .names
         .iter()
         .flat_map(|n| n.tokens.iter())
-        .map(|t| if t.han { t.exact } else { t.phon.first().map_or(t.exact, |k| k.0) })
+        .map(|t| {
+            if t.han {
+                t.exact
+            } else {
+                t.phon.first().map_or(t.exact, |k| k.0)
+            }
+        })
         .collect();
     for n in &p.names {
-        let parts: Vec<u64> = n.tokens.iter().filter(|t| !t.optional).map(|t| if t.han { t.exact } else { t.phon.first().map_or(t.exact, |k| k.0) }).collect();
+        let parts: Vec<u64> = n
+            .tokens
+            .iter()
+            .filter(|t| !t.optional)
+            .map(|t| {
+                if t.han {
+                    t.exact
+                } else {
+                    t.phon.first().map_or(t.exact, |k| k.0)
+                }
+            })
+            .collect();
         if parts.len() >= 2 {
             v.push(whole_name_key(&parts));
         }

@@ -8,7 +8,16 @@ use crate::text::jaro_winkler;
 
 /// Compared fields, in the order of [`Comparison::levels`].
 pub const FIELDS: [&str; 11] = [
-    "name", "birth date", "sex", "nationality", "phone", "passport", "id number", "handle", "address", "postcode",
+    "name",
+    "birth date",
+    "sex",
+    "nationality",
+    "phone",
+    "passport",
+    "id number",
+    "handle",
+    "address",
+    "postcode",
     "last seen place",
 ];
 /// Number of levels of each field (level 0 is always "different").
@@ -41,7 +50,9 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Comparison {
         for y in &b.names {
             let ag = names::compare(x, y);
             let better = match (ag.level, best.level) {
-                (Some(l), Some(bl)) => l > bl || (l == bl && ag.agreeing.len() > best.agreeing.len()),
+                (Some(l), Some(bl)) => {
+                    l > bl || (l == bl && ag.agreeing.len() > best.agreeing.len())
+                }
                 (Some(_), None) => true,
                 _ => false,
             };
@@ -67,7 +78,11 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Comparison {
         let l = ident::compare_phones(&a.phones, &b.phones);
         levels[4] = l as u8;
         if l == PhoneLevel::Same {
-            shared_phone = a.phones.iter().find(|x| b.phones.iter().any(|y| y.e164 == x.e164)).map(|p| crate::text::tagged(10, &p.e164));
+            shared_phone = a
+                .phones
+                .iter()
+                .find(|x| b.phones.iter().any(|y| y.e164 == x.e164))
+                .map(|p| crate::text::tagged(10, &p.e164));
         }
     }
     if let (Some(x), Some(y)) = (&a.passport, &b.passport) {
@@ -80,17 +95,39 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Comparison {
         levels[7] = u8::from(a.handles.iter().any(|h| b.handles.contains(h)));
     }
     if !a.address.is_empty() && !b.address.is_empty() {
-        let common = a.address.iter().filter(|w| b.address.binary_search(w).is_ok()).count();
+        let common = a
+            .address
+            .iter()
+            .filter(|w| b.address.binary_search(w).is_ok())
+            .count();
         let j = common as f64 / (a.address.len() + b.address.len() - common) as f64;
-        levels[8] = if j >= 0.99 { 3 } else if j >= 0.5 { 2 } else if j > 0.0 { 1 } else { 0 };
+        levels[8] = if j >= 0.99 {
+            3
+        } else if j >= 0.5 {
+            2
+        } else if j > 0.0 {
+            1
+        } else {
+            0
+        };
     }
     if let (Some(x), Some(y)) = (&a.postcode, &b.postcode) {
         levels[9] = u8::from(x == y);
     }
     if let (Some(x), Some(y)) = (&a.place, &b.place) {
-        levels[10] = if x == y { 2 } else if jaro_winkler(x, y) >= 0.9 { 1 } else { 0 };
+        levels[10] = if x == y {
+            2
+        } else if jaro_winkler(x, y) >= 0.9 {
+            1
+        } else {
+            0
+        };
     }
-    Comparison { levels, name: best, shared_phone }
+    Comparison {
+        levels,
+        name: best,
+        shared_phone,
+    }
 }
 
 fn via_words(via: &[Sys]) -> String {
@@ -119,10 +156,16 @@ pub fn describe(field: usize, level: u8, cmp: &Comparison) -> String {
                 l if l == NameLevel::HanExact as u8 => "same Han characters".to_owned(),
                 l if l == NameLevel::Exact as u8 && !via.is_empty() => format!("same in {via}"),
                 l if l == NameLevel::Exact as u8 => "same".to_owned(),
-                l if l == NameLevel::Phonetic as u8 && !via.is_empty() => format!("same sound in {via}, spelled differently"),
+                l if l == NameLevel::Phonetic as u8 && !via.is_empty() => {
+                    format!("same sound in {via}, spelled differently")
+                }
                 l if l == NameLevel::Phonetic as u8 => "same, spelled differently".to_owned(),
-                l if l == NameLevel::Subset as u8 => "all parts of one name in the other (a part missing)".to_owned(),
-                l if l == NameLevel::Fuzzy as u8 => "similar (typing errors or initials)".to_owned(),
+                l if l == NameLevel::Subset as u8 => {
+                    "all parts of one name in the other (a part missing)".to_owned()
+                }
+                l if l == NameLevel::Fuzzy as u8 => {
+                    "similar (typing errors or initials)".to_owned()
+                }
                 l if l == NameLevel::Partial as u8 => "some parts in common".to_owned(),
                 _ => "different".to_owned(),
             };
@@ -143,7 +186,9 @@ pub fn describe(field: usize, level: u8, cmp: &Comparison) -> String {
         .to_owned(),
         4 => match level {
             l if l == PhoneLevel::Same as u8 => "same number",
-            l if l == PhoneLevel::Tail as u8 => "same last 7 digits (renumbered or country code missing)",
+            l if l == PhoneLevel::Tail as u8 => {
+                "same last 7 digits (renumbered or country code missing)"
+            }
             _ => "different",
         }
         .to_owned(),
@@ -153,7 +198,13 @@ pub fn describe(field: usize, level: u8, cmp: &Comparison) -> String {
             _ => "different",
         }
         .to_owned(),
-        8 => ["different", "a few words in common", "mostly the same", "same"][usize::from(level.min(3))].to_owned(),
+        8 => [
+            "different",
+            "a few words in common",
+            "mostly the same",
+            "same",
+        ][usize::from(level.min(3))]
+        .to_owned(),
         10 => ["different", "similar", "same"][usize::from(level.min(2))].to_owned(),
         _ => (if level > 0 { "same" } else { "different" }).to_owned(),
     };

@@ -39,22 +39,39 @@ pub fn parse(raw: &str) -> Result<Option<PartialDate>, DateError> {
     let lower = s.to_lowercase();
     let minguo = lower.contains('民') || lower.starts_with("roc") || lower.starts_with("mg");
     let be = lower.contains("b.e") || lower.contains("พ.ศ") || lower.ends_with("be");
-    let nums: Vec<&str> = s.split(|c: char| !c.is_ascii_digit()).filter(|x| !x.is_empty()).collect();
+    let nums: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|x| !x.is_empty())
+        .collect();
     let num = |x: &str| x.parse::<u32>().map_err(|_| err());
     let small = |x: u32| -> Option<u8> { (x <= 99).then_some(x as u8) };
     let (y, m, d) = match nums.as_slice() {
-        [one] if one.len() == 8 => (num(&one[0..4])?, Some(num(&one[4..6])?), Some(num(&one[6..8])?)),
+        [one] if one.len() == 8 => (
+            num(&one[0..4])?,
+            Some(num(&one[4..6])?),
+            Some(num(&one[6..8])?),
+        ),
         [one] if one.len() == 6 => (num(&one[0..4])?, Some(num(&one[4..6])?), None),
-        [one] if one.len() == 4 || (minguo && one.len() <= 3) || (be && one.len() == 4) => (num(one)?, None, None),
+        [one] if one.len() == 4 || (minguo && one.len() <= 3) || (be && one.len() == 4) => {
+            (num(one)?, None, None)
+        }
         [a, b] if a.len() == 4 => (num(a)?, Some(num(b)?), None),
         [a, b] if b.len() == 4 => (num(b)?, Some(num(a)?), None),
-        [a, b, c] if a.len() == 4 || (minguo && a.len() <= 3) => (num(a)?, Some(num(b)?), Some(num(c)?)),
+        [a, b, c] if a.len() == 4 || (minguo && a.len() <= 3) => {
+            (num(a)?, Some(num(b)?), Some(num(c)?))
+        }
         [a, b, c] if c.len() == 4 => (num(c)?, Some(num(b)?), Some(num(a)?)),
         _ => return Err(err()),
     };
     let year = year_ce(y, minguo).ok_or_else(err)?;
-    let month = match m { Some(v) => Some(small(v).ok_or_else(err)?), None => None };
-    let day = match d { Some(v) => Some(small(v).ok_or_else(err)?), None => None };
+    let month = match m {
+        Some(v) => Some(small(v).ok_or_else(err)?),
+        None => None,
+    };
+    let day = match d {
+        Some(v) => Some(small(v).ok_or_else(err)?),
+        None => None,
+    };
     Ok(Some(PartialDate { year, month, day }))
 }
 
@@ -82,8 +99,14 @@ fn digits(d: &PartialDate) -> [u8; 8] {
     let m = d.month.unwrap_or(0);
     let dd = d.day.unwrap_or(0);
     [
-        (y / 1000 % 10) as u8, (y / 100 % 10) as u8, (y / 10 % 10) as u8, (y % 10) as u8,
-        m / 10, m % 10, dd / 10, dd % 10,
+        (y / 1000 % 10) as u8,
+        (y / 100 % 10) as u8,
+        (y / 10 % 10) as u8,
+        (y % 10) as u8,
+        m / 10,
+        m % 10,
+        dd / 10,
+        dd % 10,
     ]
 }
 
@@ -91,7 +114,11 @@ fn digits(d: &PartialDate) -> [u8; 8] {
 pub fn compare(a: &PartialDate, b: &PartialDate) -> DateLevel {
     let full = |d: &PartialDate| d.month.is_some() && d.day.is_some();
     if a == b {
-        return if full(a) { DateLevel::Exact } else { DateLevel::Partial };
+        return if full(a) {
+            DateLevel::Exact
+        } else {
+            DateLevel::Partial
+        };
     }
     if a.year == b.year {
         let month_ok = a.month.is_none() || b.month.is_none() || a.month == b.month;
@@ -106,9 +133,16 @@ pub fn compare(a: &PartialDate, b: &PartialDate) -> DateLevel {
     if full(a) && full(b) {
         let (da, db) = (digits(a), digits(b));
         let diff = da.iter().zip(&db).filter(|(x, y)| x != y).count();
-        let off_by_one = |x: Option<u8>, y: Option<u8>| x.zip(y).is_some_and(|(x, y)| x.abs_diff(y) == 1);
-        let same_ymd = (a.year == b.year) as u8 + (a.month == b.month) as u8 + (a.day == b.day) as u8;
-        if diff == 1 || (same_ymd == 2 && (off_by_one(a.day, b.day) || off_by_one(a.month, b.month) || a.year.abs_diff(b.year) == 1)) {
+        let off_by_one =
+            |x: Option<u8>, y: Option<u8>| x.zip(y).is_some_and(|(x, y)| x.abs_diff(y) == 1);
+        let same_ymd =
+            (a.year == b.year) as u8 + (a.month == b.month) as u8 + (a.day == b.day) as u8;
+        if diff == 1
+            || (same_ymd == 2
+                && (off_by_one(a.day, b.day)
+                    || off_by_one(a.month, b.month)
+                    || a.year.abs_diff(b.year) == 1))
+        {
             return DateLevel::OneOff;
         }
     }
@@ -135,12 +169,39 @@ mod tests {
 
     #[test]
     fn formats() {
-        let x = PartialDate { year: 2001, month: Some(3), day: Some(14) };
-        for s in ["2001-03-14", "20010314", "14/03/2001", "14.3.2001", "2544-03-14", "14/03/2544", "民國90年3月14日", "ROC 90-03-14"] {
+        let x = PartialDate {
+            year: 2001,
+            month: Some(3),
+            day: Some(14),
+        };
+        for s in [
+            "2001-03-14",
+            "20010314",
+            "14/03/2001",
+            "14.3.2001",
+            "2544-03-14",
+            "14/03/2544",
+            "民國90年3月14日",
+            "ROC 90-03-14",
+        ] {
             assert_eq!(d(s), x, "{s}");
         }
-        assert_eq!(d("2001"), PartialDate { year: 2001, month: None, day: None });
-        assert_eq!(d("2001-03"), PartialDate { year: 2001, month: Some(3), day: None });
+        assert_eq!(
+            d("2001"),
+            PartialDate {
+                year: 2001,
+                month: None,
+                day: None
+            }
+        );
+        assert_eq!(
+            d("2001-03"),
+            PartialDate {
+                year: 2001,
+                month: Some(3),
+                day: None
+            }
+        );
         assert_eq!(parse(""), Ok(None));
         assert!(parse("next tuesday").is_err());
         assert!(parse("99").is_err());
@@ -148,14 +209,32 @@ mod tests {
 
     #[test]
     fn levels() {
-        assert_eq!(compare(&d("2001-03-14"), &d("14/03/2001")), DateLevel::Exact);
-        assert_eq!(compare(&d("2001-03-04"), &d("2001-04-03")), DateLevel::Swapped);
-        assert_eq!(compare(&d("2001-03-14"), &d("2001-03-15")), DateLevel::OneOff);
-        assert_eq!(compare(&d("2001-03-14"), &d("2007-03-14")), DateLevel::OneOff);
+        assert_eq!(
+            compare(&d("2001-03-14"), &d("14/03/2001")),
+            DateLevel::Exact
+        );
+        assert_eq!(
+            compare(&d("2001-03-04"), &d("2001-04-03")),
+            DateLevel::Swapped
+        );
+        assert_eq!(
+            compare(&d("2001-03-14"), &d("2001-03-15")),
+            DateLevel::OneOff
+        );
+        assert_eq!(
+            compare(&d("2001-03-14"), &d("2007-03-14")),
+            DateLevel::OneOff
+        );
         assert_eq!(compare(&d("2001-03-14"), &d("2001")), DateLevel::Partial);
-        assert_eq!(compare(&d("2001-03-14"), &d("2001-09-30")), DateLevel::YearOnly);
+        assert_eq!(
+            compare(&d("2001-03-14"), &d("2001-09-30")),
+            DateLevel::YearOnly
+        );
         assert_eq!(compare(&d("2001-03-14"), &d("1999-09-30")), DateLevel::Near);
-        assert_eq!(compare(&d("2001-03-14"), &d("1970-09-30")), DateLevel::Differ);
+        assert_eq!(
+            compare(&d("2001-03-14"), &d("1970-09-30")),
+            DateLevel::Differ
+        );
     }
 
     proptest! {

@@ -22,14 +22,26 @@ static TABLE: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
     let mut m = HashMap::with_capacity(8000);
     for line in include_str!("../data/han.tsv").lines() {
         let mut f = line.split('\t');
-        let Some(c) = f.next().and_then(|s| s.chars().next()) else { continue };
+        let Some(c) = f.next().and_then(|s| s.chars().next()) else {
+            continue;
+        };
         let split = |s: Option<&'static str>| -> Vec<&'static str> {
-            s.unwrap_or("").split(',').filter(|x| !x.is_empty()).collect()
+            s.unwrap_or("")
+                .split(',')
+                .filter(|x| !x.is_empty())
+                .collect()
         };
         let pinyin = split(f.next());
         let jyutping = split(f.next());
         let simplified = f.next().and_then(|s| s.chars().next());
-        m.insert(c, Readings { pinyin, jyutping, simplified });
+        m.insert(
+            c,
+            Readings {
+                pinyin,
+                jyutping,
+                simplified,
+            },
+        );
     }
     m
 });
@@ -40,9 +52,19 @@ static TABLE: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
 const DIALECT_SURNAMES: &[(char, &[&str])] = &[
     ('陈', &["tan", "chin", "ting", "tran", "chen"]),
     ('林', &["lim", "lam", "liem", "lin"]),
-    ('黄', &["ng", "wee", "oei", "uy", "huang", "hoang", "huynh", "bong", "wong"]),
+    (
+        '黄',
+        &[
+            "ng", "wee", "oei", "uy", "huang", "hoang", "huynh", "bong", "wong",
+        ],
+    ),
     ('李', &["lee", "li", "ly", "lie"]),
-    ('张', &["teo", "teoh", "chong", "chang", "cheung", "trương", "truong", "tio"]),
+    (
+        '张',
+        &[
+            "teo", "teoh", "chong", "chang", "cheung", "trương", "truong", "tio",
+        ],
+    ),
     ('王', &["ong", "heng", "wong", "vuong", "ang"]),
     ('吴', &["goh", "ng", "gouw", "ngo", "go"]),
     ('刘', &["lau", "low", "liu", "luu", "lao"]),
@@ -51,7 +73,12 @@ const DIALECT_SURNAMES: &[(char, &[&str])] = &[
     ('许', &["koh", "khor", "hee", "hsu", "hui", "kho"]),
     ('郑', &["tay", "teh", "cheng", "trinh", "tee"]),
     ('谢', &["chia", "tse", "seah", "hsieh", "ta", "sia"]),
-    ('郭', &["kuek", "quek", "kwek", "koay", "kuo", "kwok", "quach", "kwee"]),
+    (
+        '郭',
+        &[
+            "kuek", "quek", "kwek", "koay", "kuo", "kwok", "quach", "kwee",
+        ],
+    ),
     ('洪', &["ang", "hung", "hong", "hung"]),
     ('邱', &["khoo", "hew", "yau", "chiu", "khu", "khaw"]),
     ('丘', &["khoo", "hew", "yau", "chiu"]),
@@ -146,7 +173,8 @@ pub fn dialect_surname(c: char) -> &'static [&'static str] {
 /// ("can" → "chan", "git" → "kit", "zoeng" → "cheung", "jyun" → "yuen", "seoi" → "shui").
 pub fn jyutping_to_hk(syl: &str) -> String {
     const INITIALS: [&str; 19] = [
-        "gw", "kw", "ng", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "w", "z", "c", "s", "j",
+        "gw", "kw", "ng", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "w", "z", "c",
+        "s", "j",
     ];
     let (ini, fin) = INITIALS
         .iter()
@@ -159,7 +187,11 @@ pub fn jyutping_to_hk(syl: &str) -> String {
         "gw" => "kw",
         "z" | "c" => "ch",
         "j" => {
-            if fin.starts_with("yu") { "" } else { "y" }
+            if fin.starts_with("yu") {
+                ""
+            } else {
+                "y"
+            }
         }
         "s" if fin.starts_with("eoi") || fin.starts_with("e") && !fin.starts_with("ei") => "sh",
         other => other,
@@ -180,12 +212,22 @@ pub fn jyutping_to_hk(syl: &str) -> String {
         "yut" => "uet",
         "u" => "u",
         f => {
-            if let Some(rest) = f.strip_prefix("aa") { return format!("{ini_hk}a{rest}") }
+            if let Some(rest) = f.strip_prefix("aa") {
+                return format!("{ini_hk}a{rest}");
+            }
             f
         }
     };
-    let ini_hk = if ini == "s" && fin == "i" { "s" } else if matches!(ini, "z" | "c") && fin == "i" { "ts" } else { ini_hk };
-    if ini == "j" && fin == "yun" { return "yuen".to_owned() }
+    let ini_hk = if ini == "s" && fin == "i" {
+        "s"
+    } else if matches!(ini, "z" | "c") && fin == "i" {
+        "ts"
+    } else {
+        ini_hk
+    };
+    if ini == "j" && fin == "yun" {
+        return "yuen".to_owned();
+    }
     format!("{ini_hk}{fin_hk}")
 }
 
@@ -206,10 +248,27 @@ mod tests {
     #[test]
     fn hk_romanisation() {
         for (j, hk) in [
-            ("can", "chan"), ("wai", "wai"), ("git", "kit"), ("zoeng", "cheung"), ("loeng", "leung"),
-            ("joeng", "yeung"), ("jyun", "yuen"), ("seoi", "shui"), ("ceoi", "chui"), ("ng", "ng"),
-            ("lei", "lei"), ("dang", "tang"), ("gou", "ko"), ("si", "sze"), ("zi", "tsze"), ("jip", "yip"),
-            ("wong", "wong"), ("lam", "lam"), ("haa", "ha"), ("gwok", "kwok"), ("jyu", "yu"),
+            ("can", "chan"),
+            ("wai", "wai"),
+            ("git", "kit"),
+            ("zoeng", "cheung"),
+            ("loeng", "leung"),
+            ("joeng", "yeung"),
+            ("jyun", "yuen"),
+            ("seoi", "shui"),
+            ("ceoi", "chui"),
+            ("ng", "ng"),
+            ("lei", "lei"),
+            ("dang", "tang"),
+            ("gou", "ko"),
+            ("si", "sze"),
+            ("zi", "tsze"),
+            ("jip", "yip"),
+            ("wong", "wong"),
+            ("lam", "lam"),
+            ("haa", "ha"),
+            ("gwok", "kwok"),
+            ("jyu", "yu"),
         ] {
             assert_eq!(jyutping_to_hk(j), hk, "{j}");
         }

@@ -34,8 +34,17 @@ pub fn parse_phone(raw: &str, region: Option<&str>) -> Result<Option<Phone>, Pho
     let tail = digits[digits.len() - 7.min(digits.len())..].to_owned();
     let id = region.and_then(|r| r.parse::<phonenumber::country::Id>().ok());
     let international = s.starts_with('+') || s.starts_with("00");
-    let e164 = match phonenumber::parse(if international { None } else { id }, if s.starts_with("00") { format!("+{}", &digits[2..]) } else { s.to_owned() }) {
-        Ok(n) => phonenumber::format(&n).mode(phonenumber::Mode::E164).to_string(),
+    let e164 = match phonenumber::parse(
+        if international { None } else { id },
+        if s.starts_with("00") {
+            format!("+{}", &digits[2..])
+        } else {
+            s.to_owned()
+        },
+    ) {
+        Ok(n) => phonenumber::format(&n)
+            .mode(phonenumber::Mode::E164)
+            .to_string(),
         Err(_) => digits,
     };
     Ok(Some(Phone { e164, tail }))
@@ -108,20 +117,39 @@ fn transposed(a: &str, b: &str) -> bool {
         return false;
     }
     let diffs: Vec<usize> = (0..a.len()).filter(|i| a[*i] != b[*i]).collect();
-    diffs.len() == 2 && diffs[1] == diffs[0] + 1 && a[diffs[0]] == b[diffs[1]] && a[diffs[1]] == b[diffs[0]]
+    diffs.len() == 2
+        && diffs[1] == diffs[0] + 1
+        && a[diffs[0]] == b[diffs[1]]
+        && a[diffs[1]] == b[diffs[0]]
 }
 
 const COUNTRIES: &[(&str, &str, &[&str])] = &[
     ("TH", "THA", &["thailand", "thai", "ไทย"]),
-    ("VN", "VNM", &["vietnam", "viet nam", "vietnamese", "việt nam"]),
+    (
+        "VN",
+        "VNM",
+        &["vietnam", "viet nam", "vietnamese", "việt nam"],
+    ),
     ("MY", "MYS", &["malaysia", "malaysian"]),
     ("ID", "IDN", &["indonesia", "indonesian"]),
-    ("PH", "PHL", &["philippines", "filipino", "filipina", "philippine"]),
-    ("MM", "MMR", &["myanmar", "burma", "burmese", "myanmar (burma)"]),
+    (
+        "PH",
+        "PHL",
+        &["philippines", "filipino", "filipina", "philippine"],
+    ),
+    (
+        "MM",
+        "MMR",
+        &["myanmar", "burma", "burmese", "myanmar (burma)"],
+    ),
     ("KH", "KHM", &["cambodia", "cambodian", "khmer"]),
     ("LA", "LAO", &["laos", "lao", "lao pdr", "laotian"]),
     ("CN", "CHN", &["china", "chinese", "prc", "中国", "中國"]),
-    ("HK", "HKG", &["hong kong", "hongkong", "hong kong sar", "香港"]),
+    (
+        "HK",
+        "HKG",
+        &["hong kong", "hongkong", "hong kong sar", "香港"],
+    ),
     ("MO", "MAC", &["macau", "macao", "澳門", "澳门"]),
     ("TW", "TWN", &["taiwan", "taiwanese", "台灣", "台湾"]),
     ("SG", "SGP", &["singapore", "singaporean"]),
@@ -162,8 +190,10 @@ pub fn nationality(raw: &str) -> Option<String> {
 pub fn sex(raw: &str) -> Option<char> {
     let f = fold_latin(raw.trim());
     match f.as_str() {
-        "m" | "male" | "man" | "boy" | "ชาย" | "nam" | "lelaki" | "laki-laki" | "laki" | "lalaki" | "男" | "l" => Some('M'),
-        "f" | "female" | "woman" | "girl" | "หญิง" | "nu" | "perempuan" | "wanita" | "babae" | "女" | "p" | "w" => Some('F'),
+        "m" | "male" | "man" | "boy" | "ชาย" | "nam" | "lelaki" | "laki-laki" | "laki"
+        | "lalaki" | "男" | "l" => Some('M'),
+        "f" | "female" | "woman" | "girl" | "หญิง" | "nu" | "perempuan" | "wanita" | "babae"
+        | "女" | "p" | "w" => Some('F'),
         "" | "u" | "unknown" | "?" => None,
         _ => Some('X'),
     }
@@ -196,9 +226,18 @@ mod tests {
 
     #[test]
     fn documents() {
-        assert_eq!(compare_documents(&fold_document("AB1234567"), &fold_document("A81234S67")), DocLevel::Same);
-        assert_eq!(compare_documents(&fold_document("K1234567"), &fold_document("K1234576")), DocLevel::OneEdit);
-        assert_eq!(compare_documents(&fold_document("K1234567"), &fold_document("K9999999")), DocLevel::Differ);
+        assert_eq!(
+            compare_documents(&fold_document("AB1234567"), &fold_document("A81234S67")),
+            DocLevel::Same
+        );
+        assert_eq!(
+            compare_documents(&fold_document("K1234567"), &fold_document("K1234576")),
+            DocLevel::OneEdit
+        );
+        assert_eq!(
+            compare_documents(&fold_document("K1234567"), &fold_document("K9999999")),
+            DocLevel::Differ
+        );
     }
 
     #[test]

@@ -41,7 +41,14 @@ pub struct MatchIndex {
 impl MatchIndex {
     /// An empty index scoring with `model` (e.g. [`Model::default_model`]).
     pub fn new(model: Model) -> MatchIndex {
-        MatchIndex { model, ids: Vec::new(), records: Vec::new(), by_id: HashMap::new(), blocks: HashMap::new(), tf: HashMap::new() }
+        MatchIndex {
+            model,
+            ids: Vec::new(),
+            records: Vec::new(),
+            by_id: HashMap::new(),
+            blocks: HashMap::new(),
+            tf: HashMap::new(),
+        }
     }
 
     /// Number of records indexed.
@@ -75,7 +82,9 @@ impl MatchIndex {
 
     /// Removes a record; returns whether it was there.
     pub fn remove(&mut self, record_id: &str) -> bool {
-        let Some(slot) = self.by_id.remove(record_id) else { return false };
+        let Some(slot) = self.by_id.remove(record_id) else {
+            return false;
+        };
         if let Some(p) = self.records.get_mut(slot as usize).and_then(Option::take) {
             for k in block::keys(&p) {
                 if let Some(v) = self.blocks.get_mut(&k) {
@@ -97,7 +106,9 @@ impl MatchIndex {
     /// The `k` most probable matches of `record` (its own id excluded), best first. Fields that
     /// cannot be read are ignored here rather than failing the query.
     pub fn query(&self, record: &PersonRecord, k: usize) -> Vec<Candidate> {
-        let Ok(q) = prepare(record, false) else { return Vec::new() };
+        let Ok(q) = prepare(record, false) else {
+            return Vec::new();
+        };
         let mut cand: Vec<u32> = Vec::new();
         for key in block::keys(&q) {
             if let Some(v) = self.blocks.get(&key)
@@ -113,7 +124,12 @@ impl MatchIndex {
             .filter(|s| self.ids[**s as usize] != record.record_id)
             .filter_map(|s| {
                 let p = self.records[*s as usize].as_ref()?;
-                Some((self.model.score(&compare(&q, p), &self.tf, false).probability, *s))
+                Some((
+                    self.model
+                        .score(&compare(&q, p), &self.tf, false)
+                        .probability,
+                    *s,
+                ))
             })
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -123,7 +139,12 @@ impl MatchIndex {
             .filter_map(|(_, s)| {
                 let p = self.records[s as usize].as_ref()?;
                 let score = self.model.score(&compare(&q, p), &self.tf, true);
-                Some(Candidate { record_id: self.ids[s as usize].clone(), probability: score.probability, explanation: score.explanation(), fields: score.fields })
+                Some(Candidate {
+                    record_id: self.ids[s as usize].clone(),
+                    probability: score.probability,
+                    explanation: score.explanation(),
+                    fields: score.fields,
+                })
             })
             .collect()
     }
@@ -134,7 +155,12 @@ mod tests {
     use super::*;
 
     fn rec(id: &str, name: &str, dob: &str) -> PersonRecord {
-        PersonRecord { record_id: id.into(), names: vec![name.into()], birth_date: Some(dob.into()), ..Default::default() }
+        PersonRecord {
+            record_id: id.into(),
+            names: vec![name.into()],
+            birth_date: Some(dob.into()),
+            ..Default::default()
+        }
     }
 
     #[test]
@@ -149,7 +175,11 @@ mod tests {
         let hits = ix.query(&rec("q", "สมชาย ใจดี", "2528-06-02"), 3);
         assert_eq!(hits.first().map(|c| c.record_id.as_str()), Some("c"));
         assert!(ix.remove("a"));
-        assert!(ix.query(&rec("q", "CHAN Wai Kit", "14/03/2001"), 3).iter().all(|c| c.record_id != "a"));
+        assert!(
+            ix.query(&rec("q", "CHAN Wai Kit", "14/03/2001"), 3)
+                .iter()
+                .all(|c| c.record_id != "a")
+        );
         assert_eq!(ix.len(), 2);
         Ok(())
     }

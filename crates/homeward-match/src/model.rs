@@ -93,7 +93,11 @@ impl Score {
 }
 
 fn params(field: &str, m: &[f64], u: &[f64]) -> FieldParams {
-    FieldParams { field: field.to_owned(), m: m.to_vec(), u: u.to_vec() }
+    FieldParams {
+        field: field.to_owned(),
+        m: m.to_vec(),
+        u: u.to_vec(),
+    }
 }
 
 impl Model {
@@ -104,15 +108,35 @@ impl Model {
             lambda: 0.02,
             threshold: 0.5,
             fields: vec![
-                params("name", &[0.02, 0.05, 0.10, 0.13, 0.20, 0.42, 0.08], &[0.90, 0.095, 0.003, 0.001, 0.0005, 0.0004, 0.0001]),
-                params("birth date", &[0.03, 0.02, 0.03, 0.07, 0.02, 0.08, 0.75], &[0.93, 0.05, 0.0175, 0.002, 0.00005, 0.0004, 0.00005]),
+                params(
+                    "name",
+                    &[0.02, 0.05, 0.10, 0.13, 0.20, 0.42, 0.08],
+                    &[0.90, 0.095, 0.003, 0.001, 0.0005, 0.0004, 0.0001],
+                ),
+                params(
+                    "birth date",
+                    &[0.03, 0.02, 0.03, 0.07, 0.02, 0.08, 0.75],
+                    &[0.93, 0.05, 0.0175, 0.002, 0.00005, 0.0004, 0.00005],
+                ),
                 params("sex", &[0.03, 0.97], &[0.5, 0.5]),
                 params("nationality", &[0.05, 0.95], &[0.8, 0.2]),
                 params("phone", &[0.35, 0.05, 0.60], &[0.9998, 0.0001, 0.0001]),
-                params("passport", &[0.10, 0.05, 0.85], &[0.99998, 0.00001, 0.00001]),
-                params("id number", &[0.10, 0.05, 0.85], &[0.99998, 0.00001, 0.00001]),
+                params(
+                    "passport",
+                    &[0.10, 0.05, 0.85],
+                    &[0.99998, 0.00001, 0.00001],
+                ),
+                params(
+                    "id number",
+                    &[0.10, 0.05, 0.85],
+                    &[0.99998, 0.00001, 0.00001],
+                ),
                 params("handle", &[0.30, 0.70], &[0.99999, 0.00001]),
-                params("address", &[0.20, 0.10, 0.20, 0.50], &[0.90, 0.09, 0.009, 0.001]),
+                params(
+                    "address",
+                    &[0.20, 0.10, 0.20, 0.50],
+                    &[0.90, 0.09, 0.009, 0.001],
+                ),
                 params("postcode", &[0.10, 0.90], &[0.99, 0.01]),
                 params("last seen place", &[0.30, 0.10, 0.60], &[0.90, 0.05, 0.05]),
             ],
@@ -137,11 +161,19 @@ impl Model {
                 continue;
             }
             let mut w = self.bits(f, level);
-            if f == NAME && level >= crate::names::NameLevel::Subset as u8 && tf.population() >= 1000 {
+            if f == NAME
+                && level >= crate::names::NameLevel::Subset as u8
+                && tf.population() >= 1000
+            {
                 let n = tf.population() as f64;
                 // Empirical frequency of the whole agreeing name when known, else the product
                 // of its parts' frequencies (which overstates the rarity of a common pair).
-                let parts: f64 = cmp.name.agreeing.iter().map(|k| (tf.count(*k).max(1) as f64 / n).min(1.0)).product();
+                let parts: f64 = cmp
+                    .name
+                    .agreeing
+                    .iter()
+                    .map(|k| (tf.count(*k).max(1) as f64 / n).min(1.0))
+                    .product();
                 let whole = tf.count(crate::block::whole_name_key(&cmp.name.agreeing)) as f64 / n;
                 let u_tf = parts.max(whole);
                 let u_level = self.fields[f].u[usize::from(level)].max(1e-9);
@@ -157,10 +189,18 @@ impl Model {
             }
             total += w;
             if explain {
-                fields.push(FieldExplanation { field: FIELDS[f].to_owned(), agreement: compare::describe(f, level, cmp), weight: w });
+                fields.push(FieldExplanation {
+                    field: FIELDS[f].to_owned(),
+                    agreement: compare::describe(f, level, cmp),
+                    weight: w,
+                });
             }
         }
-        Score { probability: 1.0 / (1.0 + (-total).exp2()), weight: total, fields }
+        Score {
+            probability: 1.0 / (1.0 + (-total).exp2()),
+            weight: total,
+            fields,
+        }
     }
 
     /// Unsupervised estimation: `u` from comparisons of random pairs, then `m` and the prior by
@@ -203,7 +243,11 @@ impl Model {
     fn em(&mut self, patterns: &[([u8; 11], f64)], total: f64, update_m: bool) {
         const PSEUDO: f64 = 20.0;
         for _ in 0..25 {
-            let mut mc: Vec<Vec<f64>> = self.fields.iter().map(|p| p.m.iter().map(|m| m * PSEUDO).collect()).collect();
+            let mut mc: Vec<Vec<f64>> = self
+                .fields
+                .iter()
+                .map(|p| p.m.iter().map(|m| m * PSEUDO).collect())
+                .collect();
             let mut matched = 0.0;
             for (levels, n) in patterns {
                 let mut lm = self.lambda.ln();
@@ -262,7 +306,10 @@ mod tests {
         let s = m.score(&compare::compare(&a, &b), &NoFrequencies, true);
         assert!(s.probability > 0.95, "{s:?}");
         let e = s.explanation();
-        assert!(e.contains("name: same in Han characters and Cantonese romanisation"), "{e}");
+        assert!(
+            e.contains("name: same in Han characters and Cantonese romanisation"),
+            "{e}"
+        );
         assert!(e.contains("phone: same number"), "{e}");
         let s2 = m.score(&compare::compare(&a, &c), &NoFrequencies, false);
         assert!(s2.probability < 0.01, "{s2:?}");

@@ -65,11 +65,14 @@ pub struct Name {
     pub tokens: Vec<Token>,
 }
 
-const CONNECTORS: &[&str] = &["bin", "binti", "binte", "bte", "bt", "b", "al", "ap", "a/l", "a/p", "s/o", "d/o", "ibni", "van", "de", "der", "del", "dela", "la"];
+const CONNECTORS: &[&str] = &[
+    "bin", "binti", "binte", "bte", "bt", "b", "al", "ap", "a/l", "a/p", "s/o", "d/o", "ibni",
+    "van", "de", "der", "del", "dela", "la",
+];
 const HONORIFICS: &[&str] = &[
-    "mr", "mrs", "ms", "miss", "mdm", "dr", "haji", "hj", "hajah", "hjh", "datuk", "dato", "datin", "tan", "sri",
-    "tun", "puan", "encik", "cik", "u", "daw", "maung", "mg", "ko", "naw", "saw", "nang", "sai", "jr", "sr", "ii", "iii",
-    "nai", "nang", "nangsao", "khun", "sister", "bro",
+    "mr", "mrs", "ms", "miss", "mdm", "dr", "haji", "hj", "hajah", "hjh", "datuk", "dato", "datin",
+    "tan", "sri", "tun", "puan", "encik", "cik", "u", "daw", "maung", "mg", "ko", "naw", "saw",
+    "nang", "sai", "jr", "sr", "ii", "iii", "nai", "nang", "nangsao", "khun", "sister", "bro",
 ];
 const MM_ONLY_HONORIFICS: &[&str] = &["ma", "tan", "sai", "saw", "nang"];
 
@@ -160,7 +163,11 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
         if !run.is_empty() {
             han_runs.push(std::mem::take(&mut run));
         }
-        if c.is_alphanumeric() || c == '/' || ('\u{0e00}'..='\u{0e7f}').contains(&c) || c == '\u{0301}' {
+        if c.is_alphanumeric()
+            || c == '/'
+            || ('\u{0e00}'..='\u{0e7f}').contains(&c)
+            || c == '\u{0301}'
+        {
             word.push(c);
         } else if c == '.' {
             // "Ma." (Filipino Maria), "Mohd." — the period ends an abbreviation
@@ -198,7 +205,8 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
             continue;
         }
         let expanded: &str = match f.as_str() {
-            "mohd" | "muhammad" | "mohamad" | "muhamad" | "mohammad" | "mohammed" | "mohamed" | "muhammed" | "md" | "mhd" => "muhammad",
+            "mohd" | "muhammad" | "mohamad" | "muhamad" | "mohammad" | "mohammed" | "mohamed"
+            | "muhammed" | "md" | "mhd" => "muhammad",
             "m" if abbrev => "muhammad",
             "abd" | "abdul" | "abdol" => "abdul",
             "ma" if abbrev => "maria",
@@ -208,14 +216,20 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
             }
             other => other,
         };
-        let honorific = HONORIFICS.contains(&expanded)
-            && !(MM_ONLY_HONORIFICS.contains(&expanded) && !myanmar)
-            || (myanmar && MM_ONLY_HONORIFICS.contains(&expanded));
+        let mm_only = MM_ONLY_HONORIFICS.contains(&expanded);
+        let honorific = if mm_only {
+            myanmar
+        } else {
+            HONORIFICS.contains(&expanded)
+        };
         if honorific {
             tokens.push(latin_token(expanded, Sys::Latin, true));
             continue;
         }
-        let cleaned: String = expanded.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        let cleaned: String = expanded
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect();
         if cleaned.is_empty() {
             continue;
         }
@@ -268,7 +282,11 @@ fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
     }
     if a.han && b.han {
         // Different characters with a shared reading: homophones, weak.
-        return if a.phon.iter().any(|x| b.phon.iter().any(|y| x.0 == y.0)) { (1, None) } else { (0, None) };
+        return if a.phon.iter().any(|x| b.phon.iter().any(|y| x.0 == y.0)) {
+            (1, None)
+        } else {
+            (0, None)
+        };
     }
     for (k, s) in &a.spell {
         if let Some((_, s2)) = b.spell.iter().find(|(k2, _)| k2 == k) {
@@ -298,7 +316,8 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     if a.tokens.is_empty() || b.tokens.is_empty() {
         return NameAgreement::default();
     }
-    let mut cells: Vec<(u8, usize, usize, Option<Sys>)> = Vec::with_capacity(a.tokens.len() * b.tokens.len());
+    let mut cells: Vec<(u8, usize, usize, Option<Sys>)> =
+        Vec::with_capacity(a.tokens.len() * b.tokens.len());
     for (i, ta) in a.tokens.iter().enumerate() {
         for (j, tb) in b.tokens.iter().enumerate() {
             let (s, via) = token_score(ta, tb);
@@ -324,11 +343,19 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     join_pass(a, b, &mut used_a, &mut used_b, &mut matched, false);
     join_pass(b, a, &mut used_b, &mut used_a, &mut matched, true);
     // A side is covered when each of its non-optional tokens found a partner.
-    let covered = |n: &Name, used: &[bool; MAX_TOKENS]| n.tokens.iter().enumerate().all(|(i, t)| t.optional || used[i]);
+    let covered = |n: &Name, used: &[bool; MAX_TOKENS]| {
+        n.tokens
+            .iter()
+            .enumerate()
+            .all(|(i, t)| t.optional || used[i])
+    };
     let real = |n: &Name| n.tokens.iter().filter(|t| !t.optional).count();
     let cov_a = covered(a, &used_a) && real(a) > 0;
     let cov_b = covered(b, &used_b) && real(b) > 0;
-    let matched: Vec<_> = matched.into_iter().filter(|m| !(a.tokens[m.1].optional && b.tokens[m.2].optional)).collect();
+    let matched: Vec<_> = matched
+        .into_iter()
+        .filter(|m| !(a.tokens[m.1].optional && b.tokens[m.2].optional))
+        .collect();
     let strong: Vec<_> = matched.iter().filter(|m| m.0 >= 2).collect();
     let m = matched.len();
     let min_score = matched.iter().map(|m| m.0).min().unwrap_or(0);
@@ -352,8 +379,16 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     let mut agreeing: Vec<u64> = strong
         .iter()
         .map(|m| {
-            let t = if a.tokens[m.1].han { &b.tokens[m.2] } else { &a.tokens[m.1] };
-            if t.han { t.exact } else { t.phon.first().map_or(t.exact, |p| p.0) }
+            let t = if a.tokens[m.1].han {
+                &b.tokens[m.2]
+            } else {
+                &a.tokens[m.1]
+            };
+            if t.han {
+                t.exact
+            } else {
+                t.phon.first().map_or(t.exact, |p| p.0)
+            }
         })
         .collect();
     agreeing.sort_unstable();
@@ -363,7 +398,13 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     let mut order: Vec<(usize, usize)> = matched.iter().map(|m| (m.1, m.2)).collect();
     order.sort();
     let reordered = order.windows(2).any(|w| w[1].1 < w[0].1);
-    NameAgreement { level: Some(level), agreeing, via, reordered, fuzzy: matched.iter().any(|m| m.0 == 1) }
+    NameAgreement {
+        level: Some(level),
+        agreeing,
+        via,
+        reordered,
+        fuzzy: matched.iter().any(|m| m.0 == 1),
+    }
 }
 
 /// Spellings (exact key, phonetic key, system) of two adjacent tokens written as one word.
@@ -373,7 +414,11 @@ pub fn joined_keys(x: &Token, y: &Token) -> Vec<(u64, u64, Sys)> {
             let mut v = Vec::new();
             if let Some(r) = han::readings(t.text.chars().next().unwrap_or(' ')) {
                 v.extend(r.pinyin.iter().map(|p| ((*p).to_owned(), Sys::Pinyin)));
-                v.extend(r.jyutping.iter().map(|j| (han::jyutping_to_hk(j), Sys::Cantonese)));
+                v.extend(
+                    r.jyutping
+                        .iter()
+                        .map(|j| (han::jyutping_to_hk(j), Sys::Cantonese)),
+                );
             }
             v
         } else {
@@ -387,7 +432,11 @@ pub fn joined_keys(x: &Token, y: &Token) -> Vec<(u64, u64, Sys)> {
                 continue;
             }
             let w = format!("{fx}{fy}");
-            out.push((tagged(TAG_EXACT, &w), tagged(TAG_PHON, &phonetic_key(&w)), sx));
+            out.push((
+                tagged(TAG_EXACT, &w),
+                tagged(TAG_PHON, &phonetic_key(&w)),
+                sx,
+            ));
         }
     }
     out
@@ -444,7 +493,9 @@ mod tests {
     use proptest::prelude::*;
 
     fn lvl(a: &str, b: &str) -> NameLevel {
-        compare(&parse(a, None), &parse(b, None)).level.unwrap_or(NameLevel::Differ)
+        compare(&parse(a, None), &parse(b, None))
+            .level
+            .unwrap_or(NameLevel::Differ)
     }
 
     #[test]
@@ -467,11 +518,30 @@ mod tests {
         assert_eq!(lvl("Duc Nguyen Van", "Nguyen Van Duc"), NameLevel::Exact);
         assert!(lvl("สมชาย ใจดี", "Somchai Jaidee") >= NameLevel::Phonetic);
         assert!(lvl("Somchai Jaidee", "Somchay Chaidi") >= NameLevel::Phonetic);
-        assert_eq!(lvl("Mohd Faizal bin Ahmad", "Muhammad Faizal Ahmad"), NameLevel::Exact);
-        assert_eq!(lvl("Siti Aminah binti Abdullah", "SITI AMINAH BT ABDULLAH"), NameLevel::Exact);
-        assert_eq!(compare(&parse("Daw Aye Aye Myint", Some("MM")), &parse("Aye Myint", Some("MM"))).level, Some(NameLevel::Exact));
-        assert_eq!(compare(&parse("Ma Thida", Some("MM")), &parse("Thida", Some("MM"))).level, Some(NameLevel::Exact));
-        assert_eq!(lvl("Ma. Cristina Reyes", "Maria Cristina Reyes"), NameLevel::Exact);
+        assert_eq!(
+            lvl("Mohd Faizal bin Ahmad", "Muhammad Faizal Ahmad"),
+            NameLevel::Exact
+        );
+        assert_eq!(
+            lvl("Siti Aminah binti Abdullah", "SITI AMINAH BT ABDULLAH"),
+            NameLevel::Exact
+        );
+        assert_eq!(
+            compare(
+                &parse("Daw Aye Aye Myint", Some("MM")),
+                &parse("Aye Myint", Some("MM"))
+            )
+            .level,
+            Some(NameLevel::Exact)
+        );
+        assert_eq!(
+            compare(&parse("Ma Thida", Some("MM")), &parse("Thida", Some("MM"))).level,
+            Some(NameLevel::Exact)
+        );
+        assert_eq!(
+            lvl("Ma. Cristina Reyes", "Maria Cristina Reyes"),
+            NameLevel::Exact
+        );
         assert_eq!(lvl("Soekarno", "Sukarno Sukarno"), NameLevel::Phonetic);
         assert_eq!(lvl("REYES, Maria", "Maria Reyes"), NameLevel::Exact);
     }

@@ -97,7 +97,10 @@ pub fn prepare(rec: &PersonRecord, strict: bool) -> Result<Prepared, FieldError>
             names.push(p);
         }
     }
-    let parts: Vec<&str> = [opt(&rec.given_name), opt(&rec.family_name)].into_iter().flatten().collect();
+    let parts: Vec<&str> = [opt(&rec.given_name), opt(&rec.family_name)]
+        .into_iter()
+        .flatten()
+        .collect();
     if !parts.is_empty() {
         let p = names::parse(&parts.join(" "), region);
         if !p.tokens.is_empty() {
@@ -107,7 +110,12 @@ pub fn prepare(rec: &PersonRecord, strict: bool) -> Result<Prepared, FieldError>
     let dob = match opt(&rec.birth_date).map(date::parse) {
         None => None,
         Some(Ok(d)) => d,
-        Some(Err(e)) if strict => return Err(FieldError { field: "birth_date", message: e.to_string() }),
+        Some(Err(e)) if strict => {
+            return Err(FieldError {
+                field: "birth_date",
+                message: e.to_string(),
+            });
+        }
         Some(Err(_)) => None,
     };
     let mut phones = Vec::new();
@@ -115,7 +123,12 @@ pub fn prepare(rec: &PersonRecord, strict: bool) -> Result<Prepared, FieldError>
         match ident::parse_phone(p, region) {
             Ok(Some(p)) => phones.push(p),
             Ok(None) => {}
-            Err(e) if strict => return Err(FieldError { field: "phone", message: e.to_string() }),
+            Err(e) if strict => {
+                return Err(FieldError {
+                    field: "phone",
+                    message: e.to_string(),
+                });
+            }
             Err(_) => {}
         }
     }
@@ -129,11 +142,27 @@ pub fn prepare(rec: &PersonRecord, strict: bool) -> Result<Prepared, FieldError>
         .map(|h| tagged(20, h.trim_start_matches('@')))
         .collect();
     let mut address: Vec<u64> = opt(&rec.address)
-        .map(|a| fold_latin(a).split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).take(24).map(|w| tagged(21, w)).collect())
+        .map(|a| {
+            fold_latin(a)
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .take(24)
+                .map(|w| tagged(21, w))
+                .collect()
+        })
         .unwrap_or_default();
     address.sort_unstable();
     address.dedup();
-    let squash = |s: &Option<String>| opt(s).map(|p| fold_latin(bounded(p)).split_whitespace().collect::<Vec<_>>().join(" ")).filter(|s| !s.is_empty());
+    let squash = |s: &Option<String>| {
+        opt(s)
+            .map(|p| {
+                fold_latin(bounded(p))
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .filter(|s| !s.is_empty())
+    };
     Ok(Prepared {
         names,
         sex: opt(&rec.sex).and_then(ident::sex),

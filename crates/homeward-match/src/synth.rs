@@ -44,62 +44,189 @@ impl Rng {
 // (traditional, simplified, pinyin, Hong Kong, Hokkien/Teochew) — hand-written, independent of
 // the engine's tables.
 const CN_SURNAMES: &[(&str, &str, &str, &str, &str)] = &[
-    ("陳", "陈", "Chen", "Chan", "Tan"), ("林", "林", "Lin", "Lam", "Lim"), ("黃", "黄", "Huang", "Wong", "Ng"),
-    ("李", "李", "Li", "Lee", "Lee"), ("張", "张", "Zhang", "Cheung", "Teo"), ("王", "王", "Wang", "Wong", "Ong"),
-    ("吳", "吴", "Wu", "Ng", "Goh"), ("劉", "刘", "Liu", "Lau", "Lau"), ("蔡", "蔡", "Cai", "Choi", "Chua"),
-    ("楊", "杨", "Yang", "Yeung", "Yeo"), ("許", "许", "Xu", "Hui", "Koh"), ("鄭", "郑", "Zheng", "Cheng", "Tay"),
-    ("謝", "谢", "Xie", "Tse", "Chia"), ("郭", "郭", "Guo", "Kwok", "Quek"), ("何", "何", "He", "Ho", "Ho"),
-    ("梁", "梁", "Liang", "Leung", "Neo"), ("周", "周", "Zhou", "Chow", "Chew"), ("葉", "叶", "Ye", "Yip", "Yap"),
-    ("羅", "罗", "Luo", "Law", "Loh"), ("高", "高", "Gao", "Ko", "Koh"),
+    ("陳", "陈", "Chen", "Chan", "Tan"),
+    ("林", "林", "Lin", "Lam", "Lim"),
+    ("黃", "黄", "Huang", "Wong", "Ng"),
+    ("李", "李", "Li", "Lee", "Lee"),
+    ("張", "张", "Zhang", "Cheung", "Teo"),
+    ("王", "王", "Wang", "Wong", "Ong"),
+    ("吳", "吴", "Wu", "Ng", "Goh"),
+    ("劉", "刘", "Liu", "Lau", "Lau"),
+    ("蔡", "蔡", "Cai", "Choi", "Chua"),
+    ("楊", "杨", "Yang", "Yeung", "Yeo"),
+    ("許", "许", "Xu", "Hui", "Koh"),
+    ("鄭", "郑", "Zheng", "Cheng", "Tay"),
+    ("謝", "谢", "Xie", "Tse", "Chia"),
+    ("郭", "郭", "Guo", "Kwok", "Quek"),
+    ("何", "何", "He", "Ho", "Ho"),
+    ("梁", "梁", "Liang", "Leung", "Neo"),
+    ("周", "周", "Zhou", "Chow", "Chew"),
+    ("葉", "叶", "Ye", "Yip", "Yap"),
+    ("羅", "罗", "Luo", "Law", "Loh"),
+    ("高", "高", "Gao", "Ko", "Koh"),
 ];
 // (traditional, simplified, pinyin, Hong Kong)
 const CN_GIVEN: &[(&str, &str, &str, &str)] = &[
-    ("偉", "伟", "wei", "wai"), ("傑", "杰", "jie", "kit"), ("明", "明", "ming", "ming"), ("華", "华", "hua", "wah"),
-    ("志", "志", "zhi", "chi"), ("強", "强", "qiang", "keung"), ("文", "文", "wen", "man"), ("嘉", "嘉", "jia", "ka"),
-    ("俊", "俊", "jun", "chun"), ("麗", "丽", "li", "lai"), ("美", "美", "mei", "mei"), ("玲", "玲", "ling", "ling"),
-    ("淑", "淑", "shu", "shuk"), ("芳", "芳", "fang", "fong"), ("婷", "婷", "ting", "ting"), ("建", "建", "jian", "kin"),
-    ("國", "国", "guo", "kwok"), ("永", "永", "yong", "wing"), ("德", "德", "de", "tak"), ("安", "安", "an", "on"),
-    ("雅", "雅", "ya", "nga"), ("慧", "慧", "hui", "wai"), ("思", "思", "si", "sze"), ("秀", "秀", "xiu", "sau"),
-    ("海", "海", "hai", "hoi"), ("寶", "宝", "bao", "po"), ("浩", "浩", "hao", "ho"), ("欣", "欣", "xin", "yan"),
+    ("偉", "伟", "wei", "wai"),
+    ("傑", "杰", "jie", "kit"),
+    ("明", "明", "ming", "ming"),
+    ("華", "华", "hua", "wah"),
+    ("志", "志", "zhi", "chi"),
+    ("強", "强", "qiang", "keung"),
+    ("文", "文", "wen", "man"),
+    ("嘉", "嘉", "jia", "ka"),
+    ("俊", "俊", "jun", "chun"),
+    ("麗", "丽", "li", "lai"),
+    ("美", "美", "mei", "mei"),
+    ("玲", "玲", "ling", "ling"),
+    ("淑", "淑", "shu", "shuk"),
+    ("芳", "芳", "fang", "fong"),
+    ("婷", "婷", "ting", "ting"),
+    ("建", "建", "jian", "kin"),
+    ("國", "国", "guo", "kwok"),
+    ("永", "永", "yong", "wing"),
+    ("德", "德", "de", "tak"),
+    ("安", "安", "an", "on"),
+    ("雅", "雅", "ya", "nga"),
+    ("慧", "慧", "hui", "wai"),
+    ("思", "思", "si", "sze"),
+    ("秀", "秀", "xiu", "sau"),
+    ("海", "海", "hai", "hoi"),
+    ("寶", "宝", "bao", "po"),
+    ("浩", "浩", "hao", "ho"),
+    ("欣", "欣", "xin", "yan"),
 ];
-const WESTERN: &[&str] = &["Peter", "David", "Michael", "Jason", "Kelvin", "Mary", "Grace", "Jenny", "Alice", "Ivan"];
-const VN_FAMILY: &[&str] = &["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý"];
+const WESTERN: &[&str] = &[
+    "Peter", "David", "Michael", "Jason", "Kelvin", "Mary", "Grace", "Jenny", "Alice", "Ivan",
+];
+const VN_FAMILY: &[&str] = &[
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
+    "Hồ", "Ngô", "Dương", "Lý",
+];
 const VN_MIDDLE_M: &[&str] = &["Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh"];
 const VN_MIDDLE_F: &[&str] = &["Thị", "Ngọc", "Thanh", "Thu", "Kim"];
-const VN_GIVEN_M: &[&str] = &["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Nam", "Quân", "Sơn", "Tuấn", "Khoa", "Phúc", "Trung"];
-const VN_GIVEN_F: &[&str] = &["Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Phương", "Thảo", "Trang", "Vy", "Yến", "Nhung", "Ngân"];
+const VN_GIVEN_M: &[&str] = &[
+    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Nam", "Quân", "Sơn", "Tuấn", "Khoa",
+    "Phúc", "Trung",
+];
+const VN_GIVEN_F: &[&str] = &[
+    "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Phương", "Thảo", "Trang", "Vy", "Yến",
+    "Nhung", "Ngân",
+];
 // Thai names: script and the spellings seen on documents and lists.
 const TH_GIVEN_M: &[(&str, &[&str])] = &[
-    ("สมชาย", &["Somchai", "Somchay"]), ("สมศักดิ์", &["Somsak", "Somsuk"]), ("วิชัย", &["Wichai", "Vichai"]),
-    ("กิตติ", &["Kitti", "Kittie"]), ("ประยุทธ์", &["Prayut", "Prayuth"]), ("ทองดี", &["Thongdee", "Tongdee"]),
-    ("บุญมี", &["Boonmee", "Bunmi"]), ("สุรชัย", &["Surachai", "Surachay"]), ("อนันต์", &["Anan", "Anant"]),
+    ("สมชาย", &["Somchai", "Somchay"]),
+    ("สมศักดิ์", &["Somsak", "Somsuk"]),
+    ("วิชัย", &["Wichai", "Vichai"]),
+    ("กิตติ", &["Kitti", "Kittie"]),
+    ("ประยุทธ์", &["Prayut", "Prayuth"]),
+    ("ทองดี", &["Thongdee", "Tongdee"]),
+    ("บุญมี", &["Boonmee", "Bunmi"]),
+    ("สุรชัย", &["Surachai", "Surachay"]),
+    ("อนันต์", &["Anan", "Anant"]),
 ];
 const TH_GIVEN_F: &[(&str, &[&str])] = &[
-    ("สุดา", &["Suda"]), ("มาลี", &["Malee", "Mali"]), ("สุภาพร", &["Supaporn", "Suphaphon"]),
-    ("จิราพร", &["Jiraporn", "Chiraphon"]), ("ศรีสุข", &["Srisuk", "Seesuk"]), ("วันดี", &["Wandee", "Wandi"]),
-    ("นภา", &["Napa", "Naphaa"]), ("รัตนา", &["Rattana", "Ratana"]),
+    ("สุดา", &["Suda"]),
+    ("มาลี", &["Malee", "Mali"]),
+    ("สุภาพร", &["Supaporn", "Suphaphon"]),
+    ("จิราพร", &["Jiraporn", "Chiraphon"]),
+    ("ศรีสุข", &["Srisuk", "Seesuk"]),
+    ("วันดี", &["Wandee", "Wandi"]),
+    ("นภา", &["Napa", "Naphaa"]),
+    ("รัตนา", &["Rattana", "Ratana"]),
 ];
 const TH_FAMILY: &[(&str, &[&str])] = &[
-    ("ใจดี", &["Jaidee", "Chaidi"]), ("วงศ์สวัสดิ์", &["Wongsawat", "Wongsawad"]), ("แก้วมณี", &["Kaewmanee", "Kaeomani"]),
-    ("บุญมา", &["Boonma", "Bunma"]), ("สุขใจ", &["Sukjai", "Sukchai"]), ("มั่นคง", &["Mankong", "Munkong"]),
-    ("ทองคำ", &["Thongkham", "Tongkam"]), ("ศรีวงศ์", &["Sriwong", "Sriwongse"]), ("พรหมมา", &["Phromma", "Promma"]),
-    ("สายทอง", &["Saithong", "Saitong"]), ("จันทร์ดี", &["Chandee", "Jandee"]), ("ปัญญา", &["Panya", "Punya"]),
+    ("ใจดี", &["Jaidee", "Chaidi"]),
+    ("วงศ์สวัสดิ์", &["Wongsawat", "Wongsawad"]),
+    ("แก้วมณี", &["Kaewmanee", "Kaeomani"]),
+    ("บุญมา", &["Boonma", "Bunma"]),
+    ("สุขใจ", &["Sukjai", "Sukchai"]),
+    ("มั่นคง", &["Mankong", "Munkong"]),
+    ("ทองคำ", &["Thongkham", "Tongkam"]),
+    ("ศรีวงศ์", &["Sriwong", "Sriwongse"]),
+    ("พรหมมา", &["Phromma", "Promma"]),
+    ("สายทอง", &["Saithong", "Saitong"]),
+    ("จันทร์ดี", &["Chandee", "Jandee"]),
+    ("ปัญญา", &["Panya", "Punya"]),
 ];
-const MY_GIVEN_M: &[&str] = &["Faizal", "Hafiz", "Azman", "Rizal", "Amir", "Zulkifli", "Firdaus", "Hakim", "Syafiq", "Imran"];
-const MY_GIVEN_F: &[&str] = &["Aminah", "Aisyah", "Farah", "Huda", "Zarina", "Nadia", "Syazwani", "Liyana", "Hidayah"];
-const MY_FATHER: &[&str] = &["Ahmad", "Abdullah", "Ismail", "Hassan", "Osman", "Yusof", "Ibrahim", "Razak", "Karim", "Salleh", "Rahman"];
+const MY_GIVEN_M: &[&str] = &[
+    "Faizal", "Hafiz", "Azman", "Rizal", "Amir", "Zulkifli", "Firdaus", "Hakim", "Syafiq", "Imran",
+];
+const MY_GIVEN_F: &[&str] = &[
+    "Aminah", "Aisyah", "Farah", "Huda", "Zarina", "Nadia", "Syazwani", "Liyana", "Hidayah",
+];
+const MY_FATHER: &[&str] = &[
+    "Ahmad", "Abdullah", "Ismail", "Hassan", "Osman", "Yusof", "Ibrahim", "Razak", "Karim",
+    "Salleh", "Rahman",
+];
 // Indonesian: (new spelling, old spelling)
 const ID_NAMES: &[(&str, &str)] = &[
-    ("Sukarno", "Soekarno"), ("Suharto", "Soeharto"), ("Joko", "Djoko"), ("Yusuf", "Jusuf"), ("Cahyono", "Tjahjono"),
-    ("Wahyu", "Wahjoe"), ("Budi", "Boedi"), ("Santoso", "Santoso"), ("Suryani", "Soerjani"), ("Dewi", "Dewi"),
-    ("Sutrisno", "Soetrisno"), ("Hartono", "Hartono"), ("Purnomo", "Poernomo"), ("Rahayu", "Rahajoe"), ("Agus", "Agoes"),
-    ("Setiawan", "Setiawan"), ("Lestari", "Lestari"), ("Kurniawan", "Koerniawan"),
+    ("Sukarno", "Soekarno"),
+    ("Suharto", "Soeharto"),
+    ("Joko", "Djoko"),
+    ("Yusuf", "Jusuf"),
+    ("Cahyono", "Tjahjono"),
+    ("Wahyu", "Wahjoe"),
+    ("Budi", "Boedi"),
+    ("Santoso", "Santoso"),
+    ("Suryani", "Soerjani"),
+    ("Dewi", "Dewi"),
+    ("Sutrisno", "Soetrisno"),
+    ("Hartono", "Hartono"),
+    ("Purnomo", "Poernomo"),
+    ("Rahayu", "Rahajoe"),
+    ("Agus", "Agoes"),
+    ("Setiawan", "Setiawan"),
+    ("Lestari", "Lestari"),
+    ("Kurniawan", "Koerniawan"),
 ];
-const MM_PARTS: &[&str] = &["Aung", "Kyaw", "Thida", "Aye", "Myint", "Khin", "Zaw", "Min", "Hla", "Win", "Su", "Thandar", "Htet", "Naing", "Moe", "Thu", "Zin", "Phyo"];
-const PH_GIVEN_M: &[&str] = &["Jose", "Juan Carlos", "Mark Anthony", "John Paul", "Ramon", "Roberto", "Miguel"];
-const PH_GIVEN_F: &[&str] = &["Maria Cristina", "Maria Theresa", "Angelica", "Maria Luisa", "Kristine", "Rowena", "Jocelyn"];
-const PH_SURNAMES: &[&str] = &["Santos", "Reyes", "Cruz", "Bautista", "Garcia", "Mendoza", "Ramos", "Villanueva", "Aquino", "Dela Cruz", "Fernandez", "Castillo"];
-const PLACES: &[&str] = &["Mae Sot", "Myawaddy", "Shwe Kokko", "Sihanoukville", "Bavet", "Poipet", "Golden Triangle SEZ", "Tachileik", "KK Park"];
+const MM_PARTS: &[&str] = &[
+    "Aung", "Kyaw", "Thida", "Aye", "Myint", "Khin", "Zaw", "Min", "Hla", "Win", "Su", "Thandar",
+    "Htet", "Naing", "Moe", "Thu", "Zin", "Phyo",
+];
+const PH_GIVEN_M: &[&str] = &[
+    "Jose",
+    "Juan Carlos",
+    "Mark Anthony",
+    "John Paul",
+    "Ramon",
+    "Roberto",
+    "Miguel",
+];
+const PH_GIVEN_F: &[&str] = &[
+    "Maria Cristina",
+    "Maria Theresa",
+    "Angelica",
+    "Maria Luisa",
+    "Kristine",
+    "Rowena",
+    "Jocelyn",
+];
+const PH_SURNAMES: &[&str] = &[
+    "Santos",
+    "Reyes",
+    "Cruz",
+    "Bautista",
+    "Garcia",
+    "Mendoza",
+    "Ramos",
+    "Villanueva",
+    "Aquino",
+    "Dela Cruz",
+    "Fernandez",
+    "Castillo",
+];
+const PLACES: &[&str] = &[
+    "Mae Sot",
+    "Myawaddy",
+    "Shwe Kokko",
+    "Sihanoukville",
+    "Bavet",
+    "Poipet",
+    "Golden Triangle SEZ",
+    "Tachileik",
+    "KK Park",
+];
 
 #[derive(Clone)]
 struct Person {
@@ -123,7 +250,20 @@ fn person(r: &mut Rng) -> Person {
     let male = r.chance(0.6);
     let year = 1965 + r.below(42) as u16;
     let dob = (year, 1 + r.below(12) as u8, 1 + r.below(28) as u8);
-    let mut p = Person { culture, male, parts: Vec::new(), han: None, thai: None, western: None, dob, nationality: "", phone: None, passport: None, address: None, place: *r.pick(PLACES) };
+    let mut p = Person {
+        culture,
+        male,
+        parts: Vec::new(),
+        han: None,
+        thai: None,
+        western: None,
+        dob,
+        nationality: "",
+        phone: None,
+        passport: None,
+        address: None,
+        place: PLACES[r.below(PLACES.len())],
+    };
     let (nat, cc) = match culture {
         0 => {
             let s = r.below(CN_SURNAMES.len());
@@ -146,25 +286,47 @@ fn person(r: &mut Rng) -> Person {
         }
         2 => {
             let fam = r.pick(VN_FAMILY);
-            let mid = if male { r.pick(VN_MIDDLE_M) } else { r.pick(VN_MIDDLE_F) };
-            let giv = if male { r.pick(VN_GIVEN_M) } else { r.pick(VN_GIVEN_F) };
+            let mid = if male {
+                r.pick(VN_MIDDLE_M)
+            } else {
+                r.pick(VN_MIDDLE_F)
+            };
+            let giv = if male {
+                r.pick(VN_GIVEN_M)
+            } else {
+                r.pick(VN_GIVEN_F)
+            };
             p.parts = vec![(*fam).into(), (*mid).into(), (*giv).into()];
             ("VN", "84")
         }
         3 => {
-            let g = r.below(if male { TH_GIVEN_M.len() } else { TH_GIVEN_F.len() });
+            let g = r.below(if male {
+                TH_GIVEN_M.len()
+            } else {
+                TH_GIVEN_F.len()
+            });
             p.thai = Some((g, r.below(TH_FAMILY.len())));
             ("TH", "66")
         }
         4 => {
-            let g = if male { r.pick(MY_GIVEN_M) } else { r.pick(MY_GIVEN_F) };
-            let pre = if male { "Muhammad" } else { *r.pick(&["Siti", "Nur", "Nurul"]) };
+            let g = if male {
+                r.pick(MY_GIVEN_M)
+            } else {
+                r.pick(MY_GIVEN_F)
+            };
+            let pre = if male {
+                "Muhammad"
+            } else {
+                *r.pick(&["Siti", "Nur", "Nurul"])
+            };
             p.parts = vec![pre.into(), (*g).into(), (*r.pick(MY_FATHER)).into()];
             ("MY", "60")
         }
         5 => {
             let k = if r.chance(0.35) { 1 } else { 2 };
-            p.parts = (0..k).map(|_| r.below(ID_NAMES.len()).to_string()).collect();
+            p.parts = (0..k)
+                .map(|_| r.below(ID_NAMES.len()).to_string())
+                .collect();
             ("ID", "62")
         }
         6 => {
@@ -173,8 +335,16 @@ fn person(r: &mut Rng) -> Person {
             ("MM", "95")
         }
         _ => {
-            let g = if male { r.pick(PH_GIVEN_M) } else { r.pick(PH_GIVEN_F) };
-            p.parts = vec![(*g).into(), (*r.pick(PH_SURNAMES)).into(), (*r.pick(PH_SURNAMES)).into()];
+            let g = if male {
+                r.pick(PH_GIVEN_M)
+            } else {
+                r.pick(PH_GIVEN_F)
+            };
+            p.parts = vec![
+                (*g).into(),
+                (*r.pick(PH_SURNAMES)).into(),
+                (*r.pick(PH_SURNAMES)).into(),
+            ];
             ("PH", "63")
         }
     };
@@ -196,10 +366,36 @@ fn person(r: &mut Rng) -> Person {
         });
     }
     if r.chance(0.5) {
-        p.passport = Some(format!("{}{:07}", (b'A' + r.below(26) as u8) as char, r.below(10_000_000)));
+        p.passport = Some(format!(
+            "{}{:07}",
+            (b'A' + r.below(26) as u8) as char,
+            r.below(10_000_000)
+        ));
     }
     if r.chance(0.4) {
-        p.address = Some(format!("{} {} Road, {}", 1 + r.below(300), r.pick(&["Moo", "Jalan", "Nathan", "Le Loi", "Rizal", "Sukhumvit", "Anawrahta"]), r.pick(&["Bangkok", "Kuala Lumpur", "Hanoi", "Manila", "Yangon", "Jakarta", "Kowloon", "Medan"])));
+        p.address = Some(format!(
+            "{} {} Road, {}",
+            1 + r.below(300),
+            r.pick(&[
+                "Moo",
+                "Jalan",
+                "Nathan",
+                "Le Loi",
+                "Rizal",
+                "Sukhumvit",
+                "Anawrahta"
+            ]),
+            r.pick(&[
+                "Bangkok",
+                "Kuala Lumpur",
+                "Hanoi",
+                "Manila",
+                "Yangon",
+                "Jakarta",
+                "Kowloon",
+                "Medan"
+            ])
+        ));
     }
     p
 }
@@ -224,16 +420,24 @@ fn typo(r: &mut Rng, s: &str) -> String {
 }
 
 fn strip_vn(s: &str) -> String {
-    crate::text::fold_latin(s).split(' ').map(|w| {
-        let mut c = w.chars();
-        c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
-    }).collect::<Vec<_>>().join(" ")
+    crate::text::fold_latin(s)
+        .split(' ')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn render_name(r: &mut Rng, p: &Person) -> String {
     let name = match p.culture {
         0 | 1 => {
-            let Some((s, g)) = &p.han else { return String::new() };
+            let Some((s, g)) = &p.han else {
+                return String::new();
+            };
             let sur = CN_SURNAMES[*s];
             let given: Vec<&(&str, &str, &str, &str)> = g.iter().map(|i| &CN_GIVEN[*i]).collect();
             let style = r.below(10);
@@ -247,20 +451,30 @@ fn render_name(r: &mut Rng, p: &Person) -> String {
                         0 => format!("{} {}", sur.3.to_uppercase(), gv.join(" ")),
                         1 => format!("{} {}", sur.3, cap(&gv.join("-"))),
                         2 => format!("{}, {}", sur.3.to_uppercase(), gv.join(" ")),
-                        _ => format!("{} {} {}", west.unwrap_or(""), gv.join(" "), sur.3).trim().to_owned(),
+                        _ => format!("{} {} {}", west.unwrap_or(""), gv.join(" "), sur.3)
+                            .trim()
+                            .to_owned(),
                     }
                 }
                 3 | 4 => {
                     let gv: Vec<&str> = given.iter().map(|x| x.3).collect();
-                    format!("{} {} {}", west.unwrap_or(""), sur.4, gv.join(" ")).trim().to_owned()
+                    format!("{} {} {}", west.unwrap_or(""), sur.4, gv.join(" "))
+                        .trim()
+                        .to_owned()
                 }
                 _ => {
                     let gv: String = cap(&given.iter().map(|x| x.2).collect::<String>());
                     match r.below(4) {
                         0 => format!("{} {}", sur.2, gv),
                         1 => format!("{} {}", gv, sur.2),
-                        2 => format!("{} {}", sur.2.to_uppercase(), given.iter().map(|x| cap(x.2)).collect::<Vec<_>>().join(" ")),
-                        _ => format!("{} {} {}", west.unwrap_or(""), gv, sur.2).trim().to_owned(),
+                        2 => format!(
+                            "{} {}",
+                            sur.2.to_uppercase(),
+                            given.iter().map(|x| cap(x.2)).collect::<Vec<_>>().join(" ")
+                        ),
+                        _ => format!("{} {} {}", west.unwrap_or(""), gv, sur.2)
+                            .trim()
+                            .to_owned(),
                     }
                 }
             }
@@ -277,7 +491,9 @@ fn render_name(r: &mut Rng, p: &Person) -> String {
             }
         }
         3 => {
-            let Some((g, f)) = p.thai else { return String::new() };
+            let Some((g, f)) = p.thai else {
+                return String::new();
+            };
             let given = if p.male { TH_GIVEN_M[g] } else { TH_GIVEN_F[g] };
             let fam = TH_FAMILY[f];
             if r.chance(0.35) {
@@ -288,37 +504,78 @@ fn render_name(r: &mut Rng, p: &Person) -> String {
             }
         }
         4 => {
-            let pre = if p.parts[0] == "Muhammad" { (*r.pick(&["Muhammad", "Mohd", "Mohamad", "Muhamad", "Mohd."])).to_owned() } else { p.parts[0].clone() };
-            let con = if p.male { *r.pick(&["bin", "bin", "B.", ""]) } else { *r.pick(&["binti", "bte", "bt", ""]) };
-            let s = format!("{} {} {} {}", pre, p.parts[1], con, p.parts[2]).split_whitespace().collect::<Vec<_>>().join(" ");
+            let pre = if p.parts[0] == "Muhammad" {
+                (*r.pick(&["Muhammad", "Mohd", "Mohamad", "Muhamad", "Mohd."])).to_owned()
+            } else {
+                p.parts[0].clone()
+            };
+            let con = if p.male {
+                *r.pick(&["bin", "bin", "B.", ""])
+            } else {
+                *r.pick(&["binti", "bte", "bt", ""])
+            };
+            let s = format!("{} {} {} {}", pre, p.parts[1], con, p.parts[2])
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
             if r.chance(0.3) { s.to_uppercase() } else { s }
         }
         5 => {
             let old = r.chance(0.4);
-            let w: Vec<&str> = p.parts.iter().map(|i| {
-                let e = ID_NAMES[i.parse::<usize>().unwrap_or(0) % ID_NAMES.len()];
-                if old { e.1 } else { e.0 }
-            }).collect();
-            if w.len() == 1 && r.chance(0.4) { format!("{} {}", w[0], w[0]) } else { w.join(" ") }
+            let w: Vec<&str> = p
+                .parts
+                .iter()
+                .map(|i| {
+                    let e = ID_NAMES[i.parse::<usize>().unwrap_or(0) % ID_NAMES.len()];
+                    if old { e.1 } else { e.0 }
+                })
+                .collect();
+            if w.len() == 1 && r.chance(0.4) {
+                format!("{} {}", w[0], w[0])
+            } else {
+                w.join(" ")
+            }
         }
         6 => {
-            let h = if p.male { *r.pick(&["U", "Maung", "Mg", "Ko"]) } else { *r.pick(&["Daw", "Ma"]) };
+            let h = if p.male {
+                *r.pick(&["U", "Maung", "Mg", "Ko"])
+            } else {
+                *r.pick(&["Daw", "Ma"])
+            };
             let base = p.parts.join(" ");
-            if r.chance(0.4) { format!("{h} {base}") } else { base }
+            if r.chance(0.4) {
+                format!("{h} {base}")
+            } else {
+                base
+            }
         }
         _ => {
-            let given = if r.chance(0.5) { p.parts[0].replace("Maria", "Ma.") } else { p.parts[0].clone() };
+            let given = if r.chance(0.5) {
+                p.parts[0].replace("Maria", "Ma.")
+            } else {
+                p.parts[0].clone()
+            };
             match r.below(3) {
                 0 => format!("{} {} {}", given, p.parts[1], p.parts[2]),
                 1 => format!("{} {}", given, p.parts[2]),
-                _ => format!("{}, {} {}", p.parts[2].to_uppercase(), given, &p.parts[1][..1]),
+                _ => format!(
+                    "{}, {} {}",
+                    p.parts[2].to_uppercase(),
+                    given,
+                    &p.parts[1][..1]
+                ),
             }
         }
     };
     if r.chance(0.08) && name.is_ascii() {
         let words: Vec<String> = name.split(' ').map(String::from).collect();
         let i = r.below(words.len());
-        words.iter().enumerate().map(|(j, w)| if j == i { typo(r, w) } else { w.clone() }).collect::<Vec<_>>().join(" ")
+        words
+            .iter()
+            .enumerate()
+            .map(|(j, w)| if j == i { typo(r, w) } else { w.clone() })
+            .collect::<Vec<_>>()
+            .join(" ")
     } else {
         name
     }
@@ -326,7 +583,9 @@ fn render_name(r: &mut Rng, p: &Person) -> String {
 
 fn cap(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().collect::<String>() + c.as_str()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn render_date(r: &mut Rng, p: &Person) -> Option<String> {
@@ -365,7 +624,11 @@ fn render_phone(r: &mut Rng, p: &Person) -> Option<String> {
         0 => ph.clone(),
         1 if cc != "852" && cc != "65" => format!("0{rest}"),
         2 => format!("00{cc}{rest}"),
-        _ => format!("+{cc}-{}-{}", &rest[..rest.len() / 2], &rest[rest.len() / 2..]),
+        _ => format!(
+            "+{cc}-{}-{}",
+            &rest[..rest.len() / 2],
+            &rest[rest.len() / 2..]
+        ),
     })
 }
 
@@ -375,12 +638,23 @@ fn render(r: &mut Rng, p: &Person, id: String) -> PersonRecord {
         names.push(render_name(r, p));
     }
     let passport = p.passport.as_ref().filter(|_| r.chance(0.5)).map(|x| {
-        if r.chance(0.05) { x.replacen('0', "O", 1).replacen('1', "I", 1) } else { x.clone() }
+        if r.chance(0.05) {
+            x.replacen('0', "O", 1).replacen('1', "I", 1)
+        } else {
+            x.clone()
+        }
     });
     PersonRecord {
         record_id: id,
         names,
-        sex: r.chance(0.7).then(|| (if p.male { *r.pick(&["M", "male", "Male"]) } else { *r.pick(&["F", "female", "Female"]) }).to_owned()),
+        sex: r.chance(0.7).then(|| {
+            (if p.male {
+                *r.pick(&["M", "male", "Male"])
+            } else {
+                *r.pick(&["F", "female", "Female"])
+            })
+            .to_owned()
+        }),
         birth_date: render_date(r, p),
         nationality: r.chance(0.7).then(|| p.nationality.to_owned()),
         phones: render_phone(r, p).into_iter().collect(),
@@ -403,12 +677,26 @@ pub fn persons(n: usize, seed: u64) -> Vec<Synthetic> {
         if r.chance(0.1) {
             let mut sib = person(&mut r);
             sib.culture = p.culture;
-            sib.han = p.han.clone().map(|(s, _)| (s, (0..2).map(|_| r.below(CN_GIVEN.len())).collect()));
-            sib.thai = p.thai.map(|(_, f)| (r.below(if sib.male { TH_GIVEN_M.len() } else { TH_GIVEN_F.len() }), f));
+            sib.han = p
+                .han
+                .clone()
+                .map(|(s, _)| (s, (0..2).map(|_| r.below(CN_GIVEN.len())).collect()));
+            sib.thai = p.thai.map(|(_, f)| {
+                (
+                    r.below(if sib.male {
+                        TH_GIVEN_M.len()
+                    } else {
+                        TH_GIVEN_F.len()
+                    }),
+                    f,
+                )
+            });
             if !p.parts.is_empty() && p.culture == 2 {
                 sib.parts = p.parts.clone();
                 sib.parts[2] = (*r.pick(if sib.male { VN_GIVEN_M } else { VN_GIVEN_F })).to_owned();
-                if sib.parts == p.parts { sib.parts[2].push('h'); }
+                if sib.parts == p.parts {
+                    sib.parts[2].push('h');
+                }
             }
             if p.culture != 2 && p.han.is_none() && p.thai.is_none() {
                 // Another person of the same culture, keeping the family's name where it has one.
@@ -423,7 +711,17 @@ pub fn persons(n: usize, seed: u64) -> Vec<Synthetic> {
                     sib.parts = p.parts.clone();
                 }
                 sib.culture = p.culture;
-                if p.culture == 4 { sib.parts = vec![if sib.male { "Muhammad".into() } else { "Siti".into() }, (*r.pick(if sib.male { MY_GIVEN_M } else { MY_GIVEN_F })).into(), p.parts[2].clone()] }
+                if p.culture == 4 {
+                    sib.parts = vec![
+                        if sib.male {
+                            "Muhammad".into()
+                        } else {
+                            "Siti".into()
+                        },
+                        (*r.pick(if sib.male { MY_GIVEN_M } else { MY_GIVEN_F })).into(),
+                        p.parts[2].clone(),
+                    ]
+                }
             }
             sib.nationality = p.nationality;
             sib.phone = p.phone.clone();
@@ -439,7 +737,10 @@ pub fn persons(n: usize, seed: u64) -> Vec<Synthetic> {
                     break;
                 }
                 let id = format!("r{}", out.len() + 1);
-                out.push(Synthetic { entity_id: entity, record: render(&mut r, &q, id) });
+                out.push(Synthetic {
+                    entity_id: entity,
+                    record: render(&mut r, &q, id),
+                });
             }
         }
     }
@@ -463,7 +764,11 @@ mod tests {
         let a = persons(300, 7);
         let b = persons(300, 7);
         assert_eq!(a.len(), 300);
-        assert!(a.iter().zip(&b).all(|(x, y)| x.record == y.record && x.entity_id == y.entity_id));
+        assert!(
+            a.iter()
+                .zip(&b)
+                .all(|(x, y)| x.record == y.record && x.entity_id == y.entity_id)
+        );
         assert_ne!(persons(300, 8)[0].record, a[0].record);
     }
 }

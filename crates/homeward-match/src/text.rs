@@ -77,7 +77,11 @@ pub fn phonetic_key(word: &str) -> String {
             (b't', b'h') | (b'd', b'h') => (b'T', 2),
             (b'k', b'h') | (b'g', b'h') => (b'K', 2),
             (b'c', b'h') | (b'z', b'h') | (b't', b's') | (b't', b'z') => {
-                if n2 == b'z' && c == b't' { (b'C', 3) } else { (b'C', 2) }
+                if n2 == b'z' && c == b't' {
+                    (b'C', 3)
+                } else {
+                    (b'C', 2)
+                }
             }
             (b's', b'h') | (b'h', b's') => (b'S', 2),
             (b'n', b'g') => (b'G', 2),
@@ -103,7 +107,10 @@ pub fn phonetic_key(word: &str) -> String {
                     b'a' | b'e' | b'i' | b'o' | b'u' | b'y' => {
                         // vowel run → one canonical vowel
                         let mut j = i;
-                        while j < w.len() && (is_vowel(w[j]) || (w[j] == b'h' && j + 1 < w.len() && is_vowel(w[j + 1]) && j > i)) {
+                        while j < w.len()
+                            && (is_vowel(w[j])
+                                || (w[j] == b'h' && j + 1 < w.len() && is_vowel(w[j + 1]) && j > i))
+                        {
                             j += 1;
                         }
                         let run = &w[i..j];
@@ -131,7 +138,13 @@ fn vowel_class(run: &[u8], initial: bool, last: bool) -> &'static str {
     let s = std::str::from_utf8(&r).unwrap_or("");
     match s {
         "y" if initial => "Y",
-        "y" | "i" | "ee" | "ii" | "ie" | "ey" | "iy" | "ei" | "ea" => if initial && s.starts_with('y') { "Y" } else { "i" },
+        "y" | "i" | "ee" | "ii" | "ie" | "ey" | "iy" | "ei" | "ea" => {
+            if initial && s.starts_with('y') {
+                "Y"
+            } else {
+                "i"
+            }
+        }
         "u" | "oo" | "ou" | "uu" | "ue" | "oe" | "eu" => "u",
         "o" | "oh" | "or" => "o",
         "a" | "aa" | "ah" | "ar" => "a",
@@ -146,7 +159,17 @@ fn vowel_class(run: &[u8], initial: bool, last: bool) -> &'static str {
         "io" | "yo" | "iu" | "yu" | "eo" => "iu",
         "uo" | "uao" => "uo",
         _ => {
-            if initial && s.starts_with('y') { "Y" } else { match r.first() { Some(b'a') => "a", Some(b'e') => "e", Some(b'i') | Some(b'y') => "i", Some(b'o') => "o", _ => "u" } }
+            if initial && s.starts_with('y') {
+                "Y"
+            } else {
+                match r.first() {
+                    Some(b'a') => "a",
+                    Some(b'e') => "e",
+                    Some(b'i') | Some(b'y') => "i",
+                    Some(b'o') => "o",
+                    _ => "u",
+                }
+            }
         }
     }
 }
@@ -234,9 +257,14 @@ mod tests {
     #[test]
     fn thai_romanisation_variants_share_a_key() {
         for (a, b) in [
-            ("somphon", "sompon"), ("thongchai", "tongchai"), ("jiraporn", "chiraporn"),
-            ("suwit", "suvit"), ("pradit", "pradid"), ("kittisak", "kitisak"),
-            ("sirichai", "seerichai"), ("boonmee", "bunmi"),
+            ("somphon", "sompon"),
+            ("thongchai", "tongchai"),
+            ("jiraporn", "chiraporn"),
+            ("suwit", "suvit"),
+            ("pradit", "pradid"),
+            ("kittisak", "kitisak"),
+            ("sirichai", "seerichai"),
+            ("boonmee", "bunmi"),
         ] {
             assert_eq!(phonetic_key(a), phonetic_key(b), "{a} {b}");
         }

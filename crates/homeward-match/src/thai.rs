@@ -59,7 +59,8 @@ pub fn romanise(word: &str) -> String {
             if v.last().is_some_and(|x| is_follow_vowel(*x)) {
                 v.pop();
             }
-            if v.pop() == Some('ร') && v.last().is_some_and(|x| matches!(x, 'ท' | 'ต' | 'ด')) {
+            if v.pop() == Some('ร') && v.last().is_some_and(|x| matches!(x, 'ท' | 'ต' | 'ด'))
+            {
                 v.pop();
             }
             continue;
@@ -72,12 +73,24 @@ pub fn romanise(word: &str) -> String {
     while i < n {
         let c = v[i];
         let lead = matches!(c, 'เ' | 'แ' | 'โ' | 'ใ' | 'ไ');
-        let lead_c = if lead { i += 1; Some(c) } else { None };
+        let lead_c = if lead {
+            i += 1;
+            Some(c)
+        } else {
+            None
+        };
         let Some(&c1) = v.get(i) else { break };
         let Some((mut ini, _)) = consonant(c1) else {
             // Not a consonant where one is expected: keep digits/other as-is, skip vowels.
-            if c1 == 'ๆ' || is_follow_vowel(c1) { i += 1; continue; }
-            if c1 == 'ฤ' { out.push_str("rue"); i += 1; continue; }
+            if c1 == 'ๆ' || is_follow_vowel(c1) {
+                i += 1;
+                continue;
+            }
+            if c1 == 'ฤ' {
+                out.push_str("rue");
+                i += 1;
+                continue;
+            }
             out.push(c1);
             i += 1;
             continue;
@@ -101,7 +114,7 @@ pub fn romanise(word: &str) -> String {
                     || (c2 == 'ร' && matches!(c1, 'ศ' | 'ส')))
                 && vowel_after
                 && after.is_some()
-                && !(c2 == 'ว' && after.is_some_and(|a| is_consonant(a)))
+                && !(c2 == 'ว' && after.is_some_and(is_consonant))
             {
                 ini_s.push_str(consonant(c2).map_or("", |x| x.0));
                 i += 1;
@@ -111,39 +124,78 @@ pub fn romanise(word: &str) -> String {
         // Vowel.
         let mut vowel = String::new();
         while let Some(&x) = v.get(i) {
-            if !is_follow_vowel(x) { break }
+            if !is_follow_vowel(x) {
+                break;
+            }
             vowel.push(x);
             i += 1;
         }
         let mut vs: String = match (lead_c, vowel.as_str()) {
             (Some('เ'), "า") => "ao".into(),
-            (Some('เ'), "ี") if v.get(i) == Some(&'ย') => { i += 1; "ia".into() }
-            (Some('เ'), "ื") if v.get(i) == Some(&'อ') => { i += 1; "uea".into() }
-            (Some('เ'), "") if v.get(i) == Some(&'อ') => { i += 1; "oe".into() }
+            (Some('เ'), "ี") if v.get(i) == Some(&'ย') => {
+                i += 1;
+                "ia".into()
+            }
+            (Some('เ'), "ื") if v.get(i) == Some(&'อ') => {
+                i += 1;
+                "uea".into()
+            }
+            (Some('เ'), "") if v.get(i) == Some(&'อ') => {
+                i += 1;
+                "oe".into()
+            }
             (Some('เ'), _) => "e".into(),
             (Some('แ'), _) => "ae".into(),
             (Some('โ'), _) => "o".into(),
             (Some(_), _) => "ai".into(),
-            (None, "ั") if v.get(i) == Some(&'ว') => { i += 1; "ua".into() }
+            (None, "ั") if v.get(i) == Some(&'ว') => {
+                i += 1;
+                "ua".into()
+            }
             (None, "ั" | "ะ" | "า" | "ั็") => "a".into(),
             (None, "ำ") => "am".into(),
             (None, "ิ" | "ี") => "i".into(),
             (None, "ึ" | "ื") => {
-                if v.get(i) == Some(&'อ') { i += 1; }
+                if v.get(i) == Some(&'อ') {
+                    i += 1;
+                }
                 "ue".into()
             }
             (None, "ุ" | "ู") => "u".into(),
             (None, "็") => "e".into(),
             (None, "") => String::new(),
-            (None, other) => other.chars().filter_map(|c| match c { 'า' => Some('a'), 'ิ' | 'ี' => Some('i'), 'ุ' | 'ู' => Some('u'), _ => None }).collect(),
+            (None, other) => other
+                .chars()
+                .filter_map(|c| match c {
+                    'า' => Some('a'),
+                    'ิ' | 'ี' => Some('i'),
+                    'ุ' | 'ู' => Some('u'),
+                    _ => None,
+                })
+                .collect(),
         };
         if vs.is_empty() {
             // อ or ว as the vowel ("บอย", "สวน"), double ร ("สรร"), else inherent o / a.
             match (v.get(i), v.get(i + 1)) {
-                (Some('อ'), _) => { i += 1; vs = "o".into(); }
-                (Some('ร'), Some('ร')) => { i += 2; vs = "an".into(); }
-                (Some('ว'), Some(n2)) if is_consonant(*n2) && !v.get(i + 2).is_some_and(|x| is_follow_vowel(*x)) => { i += 1; vs = "ua".into(); }
-                (Some(nc), after) if is_consonant(*nc) && !after.is_some_and(|x| is_follow_vowel(*x)) => vs = "o".into(),
+                (Some('อ'), _) => {
+                    i += 1;
+                    vs = "o".into();
+                }
+                (Some('ร'), Some('ร')) => {
+                    i += 2;
+                    vs = "an".into();
+                }
+                (Some('ว'), Some(n2))
+                    if is_consonant(*n2) && !v.get(i + 2).is_some_and(|x| is_follow_vowel(*x)) =>
+                {
+                    i += 1;
+                    vs = "ua".into();
+                }
+                (Some(nc), after)
+                    if is_consonant(*nc) && !after.is_some_and(|x| is_follow_vowel(*x)) =>
+                {
+                    vs = "o".into()
+                }
                 (Some('ร'), None) => {}
                 (None, _) if ini_s.is_empty() => {}
                 (None, _) => vs = "o".into(),
@@ -157,7 +209,8 @@ pub fn romanise(word: &str) -> String {
         {
             let next = v.get(i + 1).copied();
             let owns_vowel = next.is_some_and(is_follow_vowel);
-            let starts_cluster = next.is_some_and(|x| matches!(x, 'ร' | 'ล' | 'ว')) && next.is_some_and(|_| v.get(i + 2).is_some_and(|y| is_follow_vowel(*y)));
+            let starts_cluster = next.is_some_and(|x| matches!(x, 'ร' | 'ล' | 'ว'))
+                && next.is_some_and(|_| v.get(i + 2).is_some_and(|y| is_follow_vowel(*y)));
             let lone_last = i + 2 == n && next.is_some_and(is_consonant);
             if !owns_vowel && !starts_cluster && !lone_last && f != 'อ' {
                 if !(fin == "i" && vs.ends_with('i')) {
@@ -178,10 +231,21 @@ mod tests {
     #[test]
     fn romanises_common_names() {
         for (th, en) in [
-            ("สมชาย", "somchai"), ("สมศักดิ์", "somsak"), ("ประยุทธ์", "prayut"),
-            ("วิชัย", "wichai"), ("สุภาพร", "suphaphon"), ("มาลี", "mali"), ("บุญมี", "bunmi"),
-            ("ทองดี", "thongdi"), ("ศรีสุข", "srisuk"), ("แก้ว", "kaeo"), ("ใจดี", "chaidi"),
-            ("จันทร์", "chan"), ("สุดา", "suda"), ("วงศ์สวัสดิ์", "wongsawat"), ("กิตติ", "kitti"),
+            ("สมชาย", "somchai"),
+            ("สมศักดิ์", "somsak"),
+            ("ประยุทธ์", "prayut"),
+            ("วิชัย", "wichai"),
+            ("สุภาพร", "suphaphon"),
+            ("มาลี", "mali"),
+            ("บุญมี", "bunmi"),
+            ("ทองดี", "thongdi"),
+            ("ศรีสุข", "srisuk"),
+            ("แก้ว", "kaeo"),
+            ("ใจดี", "chaidi"),
+            ("จันทร์", "chan"),
+            ("สุดา", "suda"),
+            ("วงศ์สวัสดิ์", "wongsawat"),
+            ("กิตติ", "kitti"),
         ] {
             let r = romanise(th);
             assert_eq!(phonetic_key(&r), phonetic_key(en), "{th}: {r} vs {en}");

@@ -16,24 +16,75 @@ fn pairwise(truth: &[u64], clusters: &[u32]) -> (f64, f64, f64) {
     };
     let t = count(&mut truth.iter().copied());
     let p = count(&mut clusters.iter().map(|c| u64::from(*c)));
-    let tp = count(&mut truth.iter().zip(clusters).map(|(t, c)| t << 32 ^ u64::from(*c)));
+    let tp = count(
+        &mut truth
+            .iter()
+            .zip(clusters)
+            .map(|(t, c)| t << 32 ^ u64::from(*c)),
+    );
     let prec = if p == 0 { 1.0 } else { tp as f64 / p as f64 };
     let rec = if t == 0 { 1.0 } else { tp as f64 / t as f64 };
-    (prec, rec, if prec + rec == 0.0 { 0.0 } else { 2.0 * prec * rec / (prec + rec) })
+    (
+        prec,
+        rec,
+        if prec + rec == 0.0 {
+            0.0
+        } else {
+            2.0 * prec * rec / (prec + rec)
+        },
+    )
 }
 
 #[test]
 fn dedupe_f1_on_generated_set_holds() {
     let data = synth::persons(3000, 42);
-    let prepared: Vec<_> = data.iter().filter_map(|s| prepare(&s.record, false).ok()).collect();
+    let prepared: Vec<_> = data
+        .iter()
+        .filter_map(|s| prepare(&s.record, false).ok())
+        .collect();
     assert_eq!(prepared.len(), data.len());
     let truth: Vec<u64> = data.iter().map(|s| s.entity_id).collect();
-    let result = batch::dedupe(&prepared, &Model::default_model(), &BatchOptions { explain: false, ..Default::default() });
+    let result = batch::dedupe(
+        &prepared,
+        &Model::default_model(),
+        &BatchOptions {
+            explain: false,
+            ..Default::default()
+        },
+    );
     let (p, r, f1) = pairwise(&truth, &result.clusters);
-    eprintln!("lambda {} pairs {}", result.model.lambda, result.pairs.len());
-    for f in &result.model.fields { eprintln!("{} m={:?} u={:?}", f.field, f.m.iter().map(|x| (x * 1000.0).round() / 1000.0).collect::<Vec<_>>(), f.u.iter().map(|x| (x * 10000.0).round() / 10000.0).collect::<Vec<_>>()); }
-    for pr in result.pairs.iter().rev().take(5) { eprintln!("{:?} / {:?} => {}", data[pr.left as usize].record, data[pr.right as usize].record, pr.score.explanation()); }
-    eprintln!("precision {p:.4} recall {r:.4} F1 {f1:.4} compared {}", result.compared);
+    eprintln!(
+        "lambda {} pairs {}",
+        result.model.lambda,
+        result.pairs.len()
+    );
+    for f in &result.model.fields {
+        eprintln!(
+            "{} m={:?} u={:?}",
+            f.field,
+            f.m.iter()
+                .map(|x| (x * 1000.0).round() / 1000.0)
+                .collect::<Vec<_>>(),
+            f.u.iter()
+                .map(|x| (x * 10000.0).round() / 10000.0)
+                .collect::<Vec<_>>()
+        );
+    }
+    for pr in result.pairs.iter().rev().take(5) {
+        eprintln!(
+            "{:?} / {:?} => {}",
+            data[pr.left as usize].record,
+            data[pr.right as usize].record,
+            pr.score.explanation()
+        );
+    }
+    eprintln!(
+        "precision {p:.4} recall {r:.4} F1 {f1:.4} compared {}",
+        result.compared
+    );
     const RECORDED_F1: f64 = 0.85;
-    assert!(f1 >= RECORDED_F1, "F1 {f1:.4} fell below the recorded {RECORDED_F1}");
+    assert!(
+        f1 >= RECORDED_F1,
+        "F1 {f1:.4} fell below the recorded {RECORDED_F1}"
+    );
 }

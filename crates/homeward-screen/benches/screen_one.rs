@@ -1,0 +1,2 @@
+//! One ad through the whole pipeline.
+fn main() {}

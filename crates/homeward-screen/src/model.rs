@@ -1,0 +1,577 @@
+//! The trained part: hashed word and character n-grams, TF-IDF weighted, scored by a logistic
+//! regression trained here (deterministic full-batch Nesterov gradient descent) and calibrated by
+//! Platt scaling on out-of-fold margins.
+//!
+//! Feature map (the same at training and screening): each token occurrence `t` hashes to a bucket
+//! `b(t)`; the margin is `bias + Σ_t idf_b·w_b / sqrt(Σ_t idf_b²)` over occurrences of tokens seen in
+//! training (unseen tokens are ignored, as a TF-IDF vocabulary would). That is a linear model on
+//! `tf·idf` divided by a length norm, computable in one pass without counting distinct tokens.
+
+use std::sync::LazyLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ScreenError;
+use crate::text::{FNV_SEED, Feature, fnv, for_each_feature, mix};
+
+/// English stop words, skipped as the EMSCAD preprocessing skipped them.
+pub(crate) struct StopSet {
+    table: Vec<u64>,
+}
+
+impl StopSet {
+    fn new(src: &str) -> StopSet {
+        let mut table = vec![0u64; 1024];
+        for w in src
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .flat_map(str::split_whitespace)
+        {
+            if w.contains('\'') {
+                continue;
+            }
+            let h = mix(fnv(FNV_SEED, w.as_bytes()));
+            let mut i = (h as usize) & 1023;
+            while table[i] != 0 && table[i] != h {
+                i = (i + 1) & 1023;
+            }
+            table[i] = h;
+        }
+        StopSet { table }
+    }
+
+    #[inline]
+    pub fn contains(&self, h: u64) -> bool {
+        let mut i = (h as usize) & 1023;
+        loop {
+            let v = self.table[i];
+            if v == h {
+                return true;
+            }
+            if v == 0 {
+                return false;
+            }
+            i = (i + 1) & 1023;
+        }
+    }
+}
+
+pub(crate) static STOP: LazyLock<StopSet> =
+    LazyLock::new(|| StopSet::new(include_str!("../data/stopwords_en.txt")));
+
+/// Calls `f(bucket, fingerprint bit index 0..32, feature)` for each feature occurrence of
+/// normalised text. The fingerprint comes from hash bits below any bucket index bits.
+#[inline]
+pub(crate) fn for_each_bucket(text: &str, bits: u8, mut f: impl FnMut(usize, u32, Feature)) {
+    let stop = &*STOP;
+    let shift = 64 - u32::from(bits);
+    for_each_feature(
+        text,
+        |h| stop.contains(h),
+        |ft| {
+            f(
+                (ft.hash >> shift) as usize,
+                ((ft.hash >> 20) & 31) as u32,
+                ft,
+            )
+        },
+    );
+}
+
+/// One hash bucket of a trained model.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Bucket {
+    /// idf·w
+    pub wi: f32,
+    /// idf²
+    pub i2: f32,
+    /// One bit per fingerprint of the tokens trained into this bucket: a token whose bit is
+    /// not set was never seen in training and is ignored (no hash-collision noise, and an honest
+    /// coverage figure).
+    pub mask: u32,
+}
+
+impl Bucket {
+    #[inline]
+    pub fn knows(&self, fp: u32) -> bool {
+        self.mask & (1 << fp) != 0
+    }
+}
+
+/// Header of a model file (one JSON line, then the weight table).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Header {
+    format: String,
+    version: u32,
+    bits: u8,
+    entries: usize,
+    bias: f32,
+    platt: [f32; 2],
+    rule_weights: Vec<(String, f32)>,
+    threshold: f32,
+    #[serde(default = "default_unknown")]
+    unknown_logit: f32,
+    note: String,
+}
+
+const FORMAT: &str = "homeward-screen-model";
+
+/// A trained, calibrated model plus the fitted rule weights.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub(crate) bits: u8,
+    /// Per bucket weights; zero for buckets never seen in training.
+    pub(crate) table: Vec<Bucket>,
+    pub(crate) bias: f32,
+    /// Calibration: probability = sigmoid(a·margin + b + rule terms).
+    pub(crate) platt: [f32; 2],
+    /// Log-odds weight of each rule code (overrides the rules file when present).
+    pub(crate) rule_weights: Vec<(String, f32)>,
+    pub(crate) threshold: f32,
+    /// Log-odds given to text the model cannot read (no known words).
+    pub(crate) unknown_logit: f32,
+    pub(crate) note: String,
+}
+
+/// Known token occurrences at which the model gets its full say: below it, a short text's
+/// handful of words (each weighing heavily after length normalisation) is trusted less.
+const FULL_SAY_TOKENS: f32 = 40.0;
+
+/// How much the model is trusted on a text: the share of its tokens seen in training, scaled
+/// down for very short texts.
+#[inline]
+fn coverage(known: u32, total: u32) -> f32 {
+    if total == 0 {
+        return 0.0;
+    }
+    let k = known as f32;
+    (k / total as f32) * (k / FULL_SAY_TOKENS).min(1.0)
+}
+
+/// Default log-odds for text the model has no words for: a 10 % prior.
+pub(crate) const UNKNOWN_LOGIT: f32 = -2.2;
+
+fn default_unknown() -> f32 {
+    UNKNOWN_LOGIT
+}
+
+/// The best-scoring tokens of one ad (for explanations).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct TopTokens {
+    pub items: [(f32, u32, u32); 3],
+}
+
+impl TopTokens {
+    #[inline]
+    fn offer(&mut self, c: f32, start: u32, end: u32) {
+        if c <= self.items[2].0 {
+            return;
+        }
+        if self.items.iter().any(|&(_, s, e)| s == start && e == end) {
+            return;
+        }
+        self.items[2] = (c, start, end);
+        self.items.sort_by(|a, b| b.0.total_cmp(&a.0));
+    }
+}
+
+impl Model {
+    /// A model that knows nothing: margin 0, calibrated to a low prior.
+    pub fn empty() -> Model {
+        Model {
+            bits: 1,
+            table: vec![Bucket::default(); 2],
+            bias: 0.0,
+            platt: [1.0, -2.0],
+            rule_weights: Vec::new(),
+            threshold: 0.5,
+            unknown_logit: UNKNOWN_LOGIT,
+            note: "empty".into(),
+        }
+    }
+
+    /// The default flagging threshold fitted with the model.
+    pub fn threshold(&self) -> f32 {
+        self.threshold
+    }
+
+    /// The raw margin of normalised text, collecting the strongest tokens.
+    #[inline]
+    /// Returns `(margin, coverage)`: coverage is the share of token occurrences the model knows.
+    pub(crate) fn margin(&self, text: &str, top: &mut TopTokens) -> (f32, f32) {
+        let mut dot = 0.0f32;
+        let mut norm = 0.0f32;
+        let (mut known, mut total) = (0u32, 0u32);
+        let table = &self.table;
+        for_each_bucket(text, self.bits, |b, fp, ft| {
+            total += 1;
+            if let Some(bk) = table.get(b)
+                && bk.knows(fp)
+            {
+                dot += bk.wi;
+                norm += bk.i2;
+                known += 1;
+                if bk.wi > top.items[2].0 {
+                    top.offer(bk.wi, ft.start, ft.end);
+                }
+            }
+        });
+        let m = if norm > 0.0 {
+            self.bias + dot / norm.sqrt()
+        } else {
+            self.bias
+        };
+        (m, coverage(known, total))
+    }
+
+    /// The model's calibrated log-odds: the Platt-scaled margin where the model knows the words,
+    /// shading to `unknown_logit` as the share of words it has never seen grows.
+    #[inline]
+    pub(crate) fn logit(&self, margin: f32, coverage: f32) -> f32 {
+        let [a, b] = self.platt;
+        coverage * (a * margin + b) + (1.0 - coverage) * self.unknown_logit
+    }
+
+    /// Serialises the model: a JSON header line, then little-endian
+    /// `(u32 bucket, f32 w·idf, f32 idf², u32 fingerprint mask)` for each bucket seen in training.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ScreenError> {
+        let nz: Vec<(usize, Bucket)> = self
+            .table
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.mask != 0)
+            .map(|(i, v)| (i, *v))
+            .collect();
+        let header = Header {
+            format: FORMAT.into(),
+            version: 1,
+            bits: self.bits,
+            entries: nz.len(),
+            bias: self.bias,
+            platt: self.platt,
+            rule_weights: self.rule_weights.clone(),
+            threshold: self.threshold,
+            unknown_logit: self.unknown_logit,
+            note: self.note.clone(),
+        };
+        let mut out = serde_json::to_vec(&header).map_err(|e| ScreenError::Data(e.to_string()))?;
+        out.push(b'\n');
+        for (i, bk) in nz {
+            out.extend_from_slice(&(i as u32).to_le_bytes());
+            out.extend_from_slice(&bk.wi.to_le_bytes());
+            out.extend_from_slice(&bk.i2.to_le_bytes());
+            out.extend_from_slice(&bk.mask.to_le_bytes());
+        }
+        Ok(out)
+    }
+
+    /// Reads a model written by [`Model::to_bytes`].
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model, ScreenError> {
+        let bad = |m: &str| ScreenError::Data(format!("model: {m}"));
+        let nl = bytes
+            .iter()
+            .position(|&b| b == b'\n')
+            .ok_or_else(|| bad("no header"))?;
+        let header: Header =
+            serde_json::from_slice(&bytes[..nl]).map_err(|e| bad(&format!("header: {e}")))?;
+        if header.format != FORMAT || header.version != 1 {
+            return Err(bad("unknown format or version"));
+        }
+        if !(1..=24).contains(&header.bits) {
+            return Err(bad("bits out of range"));
+        }
+        let body = &bytes[nl + 1..];
+        if body.len() != header.entries.saturating_mul(16) {
+            return Err(bad("length does not match header"));
+        }
+        let size = 1usize << header.bits;
+        let mut table = vec![Bucket::default(); size];
+        for rec in body.chunks_exact(16) {
+            let word = |o: usize| [rec[o], rec[o + 1], rec[o + 2], rec[o + 3]];
+            let i = u32::from_le_bytes(word(0)) as usize;
+            let a = f32::from_le_bytes(word(4));
+            let b = f32::from_le_bytes(word(8));
+            let mask = u32::from_le_bytes(word(12));
+            if !a.is_finite() || !b.is_finite() || b < 0.0 {
+                return Err(bad("non-finite weight"));
+            }
+            *table.get_mut(i).ok_or_else(|| bad("bucket out of range"))? =
+                Bucket { wi: a, i2: b, mask };
+        }
+        let finite = header.bias.is_finite()
+            && header.platt.iter().all(|v| v.is_finite())
+            && header.rule_weights.iter().all(|(_, w)| w.is_finite())
+            && header.unknown_logit.is_finite()
+            && (0.0..=1.0).contains(&header.threshold);
+        if !finite {
+            return Err(bad("non-finite parameter"));
+        }
+        Ok(Model {
+            bits: header.bits,
+            table,
+            bias: header.bias,
+            platt: header.platt,
+            rule_weights: header.rule_weights,
+            threshold: header.threshold,
+            unknown_logit: header.unknown_logit,
+            note: header.note,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training
+
+/// One document for the logistic regression: feature occurrences, each `bucket << 5 | fingerprint`.
+pub(crate) struct Doc {
+    pub buckets: Vec<u32>,
+    pub label: bool,
+}
+
+/// Options of [`fit`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FitOptions {
+    pub bits: u8,
+    /// Inverse regularisation strength, as scikit-learn's `C`.
+    pub c: f64,
+    pub iterations: usize,
+}
+
+/// Fitted weights per bucket, and the bias.
+pub(crate) struct Fitted {
+    pub table: Vec<Bucket>,
+    pub bias: f32,
+}
+
+impl Fitted {
+    /// `(margin, coverage)` as [`Model::margin`].
+    pub fn margin(&self, buckets: &[u32]) -> (f32, f32) {
+        let (mut dot, mut norm, mut known) = (0.0f32, 0.0f32, 0u32);
+        for &code in buckets {
+            if let Some(bk) = self.table.get((code >> 5) as usize)
+                && bk.knows(code & 31)
+            {
+                dot += bk.wi;
+                norm += bk.i2;
+                known += 1;
+            }
+        }
+        let m = if norm > 0.0 {
+            self.bias + dot / norm.sqrt()
+        } else {
+            self.bias
+        };
+        (m, coverage(known, buckets.len() as u32))
+    }
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Fits an L2-regularised logistic regression on `docs` (TF-IDF features computed from them).
+pub(crate) fn fit(docs: &[&Doc], opts: FitOptions) -> Fitted {
+    let size = 1usize << opts.bits;
+    let n = docs.len().max(1);
+    // Document frequency and smoothed idf, as scikit-learn's TfidfVectorizer(smooth_idf=True).
+    let mut df = vec![0u32; size];
+    let mut masks = vec![0u32; size];
+    let mut scratch: Vec<u32> = Vec::new();
+    for d in docs {
+        for &code in &d.buckets {
+            masks[(code >> 5) as usize] |= 1 << (code & 31);
+        }
+        scratch.clear();
+        scratch.extend(d.buckets.iter().map(|&c| c >> 5));
+        scratch.sort_unstable();
+        scratch.dedup();
+        for &b in &scratch {
+            df[b as usize] += 1;
+        }
+    }
+    // Compact index over seen buckets.
+    let mut local = vec![u32::MAX; size];
+    let mut idf: Vec<f64> = Vec::new();
+    let mut global: Vec<usize> = Vec::new();
+    for (b, &f) in df.iter().enumerate() {
+        if f > 0 {
+            local[b] = idf.len() as u32;
+            idf.push(((1.0 + n as f64) / (1.0 + f64::from(f))).ln() + 1.0);
+            global.push(b);
+        }
+    }
+    // Sparse rows: (local index, value).
+    let mut rows: Vec<Vec<(u32, f64)>> = Vec::with_capacity(docs.len());
+    let mut max_sq: f64 = 0.0;
+    for d in docs {
+        scratch.clear();
+        scratch.extend(d.buckets.iter().map(|&c| local[(c >> 5) as usize]));
+        scratch.sort_unstable();
+        let norm: f64 = scratch
+            .iter()
+            .map(|&i| idf[i as usize].powi(2))
+            .sum::<f64>()
+            .sqrt();
+        let mut row: Vec<(u32, f64)> = Vec::new();
+        for &i in &scratch {
+            match row.last_mut() {
+                Some((j, v)) if *j == i => *v += idf[i as usize] / norm,
+                _ => row.push((i, idf[i as usize] / norm)),
+            }
+        }
+        max_sq = max_sq.max(row.iter().map(|(_, v)| v * v).sum::<f64>());
+        rows.push(row);
+    }
+    let y: Vec<f64> = docs
+        .iter()
+        .map(|d| if d.label { 1.0 } else { 0.0 })
+        .collect();
+    let dim = idf.len();
+    let lambda = 1.0 / (opts.c * n as f64);
+    // Step 1/L with L the gradient's Lipschitz constant: the top eigenvalue of [X 1]ᵀ[X 1]/n
+    // (power iteration; deterministic start) over 4, plus lambda. Capped by the row-norm bound.
+    let mut vec_ = vec![1.0f64; dim + 1];
+    let mut eig = max_sq + 1.0;
+    for _ in 0..30 {
+        let mut next = vec![0.0f64; dim + 1];
+        for row in &rows {
+            let z = vec_[dim] + row.iter().map(|&(i, v)| vec_[i as usize] * v).sum::<f64>();
+            for &(i, v) in row {
+                next[i as usize] += z * v / n as f64;
+            }
+            next[dim] += z / n as f64;
+        }
+        let norm = next.iter().map(|x| x * x).sum::<f64>().sqrt();
+        if norm <= 0.0 || !norm.is_finite() {
+            break;
+        }
+        eig = norm / vec_.iter().map(|x| x * x).sum::<f64>().sqrt();
+        vec_ = next.into_iter().map(|x| x / norm).collect();
+    }
+    let eig = (eig * 1.05).min(max_sq + 1.0);
+    let step = 1.0 / (eig / 4.0 + lambda);
+    // Nesterov accelerated gradient on (w, bias).
+    let mut w = vec![0.0f64; dim + 1];
+    let mut prev = w.clone();
+    let mut look = w.clone();
+    let mut grad = vec![0.0f64; dim + 1];
+    let mut t = 1.0f64;
+    for _ in 0..opts.iterations {
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        for (row, &yi) in rows.iter().zip(&y) {
+            let z = look[dim] + row.iter().map(|&(i, v)| look[i as usize] * v).sum::<f64>();
+            let r = (sigmoid(z) - yi) / n as f64;
+            for &(i, v) in row {
+                grad[i as usize] += r * v;
+            }
+            grad[dim] += r;
+        }
+        for i in 0..dim {
+            grad[i] += lambda * look[i];
+        }
+        let t_next = (1.0 + (1.0 + 4.0 * t * t).sqrt()) / 2.0;
+        let momentum = (t - 1.0) / t_next;
+        for i in 0..=dim {
+            let new = look[i] - step * grad[i];
+            look[i] = new + momentum * (new - prev[i]);
+            prev[i] = new;
+        }
+        w.copy_from_slice(&prev);
+        t = t_next;
+    }
+    let mut table = vec![Bucket::default(); size];
+    for (i, &b) in global.iter().enumerate() {
+        table[b] = Bucket {
+            wi: (idf[i] * w[i]) as f32,
+            i2: (idf[i] * idf[i]) as f32,
+            mask: masks[b],
+        };
+    }
+    Fitted {
+        table,
+        bias: w[dim] as f32,
+    }
+}
+
+/// Fits `p = sigmoid(a·x + b)` (Platt scaling) by Newton's method, with Platt's target smoothing.
+pub(crate) fn platt(margins: &[f32], labels: &[bool]) -> [f32; 2] {
+    let pos = labels.iter().filter(|&&l| l).count() as f64;
+    let neg = labels.len() as f64 - pos;
+    let hi = (pos + 1.0) / (pos + 2.0);
+    let lo = 1.0 / (neg + 2.0);
+    let (mut a, mut b) = (1.0f64, 0.0f64);
+    for _ in 0..100 {
+        let (mut ga, mut gb, mut haa, mut hab, mut hbb) = (0.0, 0.0, 1e-9, 0.0, 1e-9);
+        for (&m, &l) in margins.iter().zip(labels) {
+            let x = f64::from(m);
+            let p = sigmoid(a * x + b);
+            let t = if l { hi } else { lo };
+            let d = p - t;
+            ga += d * x;
+            gb += d;
+            let h = p * (1.0 - p);
+            haa += h * x * x;
+            hab += h * x;
+            hbb += h;
+        }
+        let det = haa * hbb - hab * hab;
+        if det.abs() < 1e-12 {
+            break;
+        }
+        let da = (hbb * ga - hab * gb) / det;
+        let db = (haa * gb - hab * ga) / det;
+        a -= da;
+        b -= db;
+        if da.abs() + db.abs() < 1e-9 {
+            break;
+        }
+    }
+    [a as f32, b as f32]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::normalize;
+
+    fn doc(text: &str, label: bool) -> Doc {
+        let mut buckets = Vec::new();
+        for_each_bucket(&normalize(text), 12, |b, fp, _| {
+            buckets.push((b as u32) << 5 | fp)
+        });
+        Doc { buckets, label }
+    }
+
+    #[test]
+    fn learns_a_separable_toy_problem() {
+        let docs = [
+            doc("work from home earn money fast", true),
+            doc("earn money fast easy", true),
+            doc("senior engineer rust backend", false),
+            doc("backend engineer databases", false),
+        ];
+        let refs: Vec<&Doc> = docs.iter().collect();
+        let f = fit(
+            &refs,
+            FitOptions {
+                bits: 12,
+                c: 10.0,
+                iterations: 200,
+            },
+        );
+        assert!(f.margin(&doc("earn money", true).buckets).0 > 0.0);
+        assert!(f.margin(&doc("rust engineer", false).buckets).0 < 0.0);
+        let [a, _] = platt(&[-2.0, -1.0, 1.0, 2.0], &[false, false, true, true]);
+        assert!(a > 0.0);
+    }
+
+    #[test]
+    #[expect(clippy::unwrap_used, reason = "test")]
+    fn round_trips_and_rejects_garbage() {
+        let m = Model::empty();
+        let back = Model::from_bytes(&m.to_bytes().unwrap()).unwrap();
+        assert_eq!(back.bits, m.bits);
+        assert!(Model::from_bytes(b"not a model").is_err());
+        assert!(Model::from_bytes(b"{}\n").is_err());
+    }
+}

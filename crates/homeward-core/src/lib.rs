@@ -1,0 +1,17 @@
+#![doc = include_str!("../README.md")]
+
+pub mod access;
+mod actor;
+pub mod audit;
+pub mod demo;
+mod error;
+pub mod lifecycle;
+pub mod model;
+pub mod normalise;
+pub mod secrets;
+mod service;
+pub mod store;
+
+pub use actor::{Actor, Credential};
+pub use error::{CoreError, CoreResult, StoreError};
+pub use service::{Homeward, SESSION_TTL_MS, SignedIn, now_ms, rfc3339};

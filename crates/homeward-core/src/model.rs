@@ -1,0 +1,332 @@
+//! Domain records as core and the stores exchange them. Times are Unix
+//! milliseconds (UTC); ids are the newtypes of `homeward-types`.
+
+use homeward_types::{
+    CaseId, CaseKind, CaseState, ContactKind, DocumentKind, Marking, NoteId, OrgId, OrgKind,
+    PersonId, Priority, ReleaseMode, ReportId, Role, Script, Sex, SiteId, SiteStatus, TokenId,
+    UserId,
+};
+
+/// An organisation of the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Organisation {
+    /// Id.
+    pub id: OrgId,
+    /// Name.
+    pub name: String,
+    /// Kind.
+    pub kind: OrgKind,
+    /// ISO 3166 alpha-2 country.
+    pub country: String,
+    /// Created.
+    pub created_ms: i64,
+}
+
+/// A user account.
+#[derive(Clone, PartialEq, Eq)]
+pub struct User {
+    /// Id.
+    pub id: UserId,
+    /// Organisation.
+    pub org_id: OrgId,
+    /// Login e-mail, lower case.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// argon2id PHC string.
+    pub password_hash: String,
+    /// Created.
+    pub created_ms: i64,
+    /// Disabled accounts cannot sign in.
+    pub disabled: bool,
+}
+
+impl std::fmt::Debug for User {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("User")
+            .field("id", &self.id)
+            .field("org_id", &self.org_id)
+            .field("email", &self.email)
+            .field("role", &self.role)
+            .field("password_hash", &"<redacted>")
+            .finish_non_exhaustive()
+    }
+}
+
+/// A browser session; the id itself is never stored, only its digest.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Session {
+    /// SHA-256 of the session id.
+    pub id_digest: String,
+    /// The user.
+    pub user_id: UserId,
+    /// CSRF secret bound to the session.
+    pub csrf: String,
+    /// Created.
+    pub created_ms: i64,
+    /// Expires.
+    pub expires_ms: i64,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user_id", &self.user_id)
+            .field("expires_ms", &self.expires_ms)
+            .finish_non_exhaustive()
+    }
+}
+
+/// An API token; only its digest is stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ApiToken {
+    /// Id.
+    pub id: TokenId,
+    /// Owner.
+    pub user_id: UserId,
+    /// Label.
+    pub name: String,
+    /// SHA-256 of the token.
+    pub digest: String,
+    /// Created.
+    pub created_ms: i64,
+    /// Revoked, if it was.
+    pub revoked_ms: Option<i64>,
+}
+
+impl std::fmt::Debug for ApiToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiToken")
+            .field("id", &self.id)
+            .field("user_id", &self.user_id)
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A name of a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PersonName {
+    /// As written.
+    pub text: String,
+    /// Script.
+    pub script: Script,
+    /// Given part.
+    pub given: Option<String>,
+    /// Family part.
+    pub family: Option<String>,
+    /// Romanisation system.
+    pub system: Option<String>,
+}
+
+/// An identity document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// Kind.
+    pub kind: DocumentKind,
+    /// As written.
+    pub number: String,
+    /// Issuing state.
+    pub issuing_state: Option<String>,
+    /// Check digit valid, where we know the scheme.
+    pub check_digit_valid: Option<bool>,
+}
+
+/// A contact point.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contact {
+    /// Kind.
+    pub kind: ContactKind,
+    /// As given.
+    pub raw: String,
+    /// Normalised.
+    pub normalised: String,
+}
+
+/// A person (the subject of a case).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    /// Id.
+    pub id: PersonId,
+    /// Owner.
+    pub org_id: OrgId,
+    /// Marking.
+    pub marking: Marking,
+    /// Sex.
+    pub sex: Option<Sex>,
+    /// Partial ISO birth date.
+    pub birth_date: Option<String>,
+    /// ISO alpha-2 nationalities.
+    pub nationalities: Vec<String>,
+    /// Names.
+    pub names: Vec<PersonName>,
+    /// Documents.
+    pub documents: Vec<Document>,
+    /// Contacts.
+    pub contacts: Vec<Contact>,
+    /// Created.
+    pub created_ms: i64,
+}
+
+/// A report about a person.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Id.
+    pub id: ReportId,
+    /// Owner.
+    pub org_id: OrgId,
+    /// The case it belongs to.
+    pub case_id: CaseId,
+    /// The person it is about.
+    pub person_id: PersonId,
+    /// Marking.
+    pub marking: Marking,
+    /// Filed by.
+    pub created_by: UserId,
+    /// Filed.
+    pub created_ms: i64,
+    /// Reporter name.
+    pub reporter_name: Option<String>,
+    /// Relationship.
+    pub reporter_relationship: Option<String>,
+    /// Reporter contact.
+    pub reporter_contact: Option<String>,
+    /// Last contact date.
+    pub last_contact_date: Option<String>,
+    /// Last contact channel.
+    pub last_contact_channel: Option<String>,
+    /// Last known place.
+    pub last_seen_place: Option<String>,
+    /// Recruitment channel.
+    pub recruitment_channel: Option<String>,
+    /// Job promised.
+    pub job_promised: Option<String>,
+    /// Free text.
+    pub narrative: Option<String>,
+}
+
+/// A case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// Id.
+    pub id: CaseId,
+    /// Human reference (`HK-2026-000123`).
+    pub reference: String,
+    /// Owner.
+    pub org_id: OrgId,
+    /// Kind.
+    pub kind: CaseKind,
+    /// State.
+    pub state: CaseState,
+    /// Main-path state to resume from a side state.
+    pub resume_state: Option<CaseState>,
+    /// Priority.
+    pub priority: Priority,
+    /// Marking.
+    pub marking: Marking,
+    /// Subject.
+    pub person_id: PersonId,
+    /// Known site.
+    pub site_id: Option<SiteId>,
+    /// Release mode once released.
+    pub release_mode: Option<ReleaseMode>,
+    /// Display name of the subject (first name given), for lists.
+    pub subject_display: String,
+    /// Nationalities of the subject, for filtering.
+    pub nationalities: Vec<String>,
+    /// Folded names and reference, for owner-only text search.
+    pub search_text: String,
+    /// Opened.
+    pub created_ms: i64,
+    /// Last change.
+    pub updated_ms: i64,
+}
+
+/// One move of a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// Case.
+    pub case_id: CaseId,
+    /// From.
+    pub from: CaseState,
+    /// To.
+    pub to: CaseState,
+    /// Why.
+    pub reason: String,
+    /// Release mode.
+    pub release_mode: Option<ReleaseMode>,
+    /// Who.
+    pub actor: UserId,
+    /// When.
+    pub at_ms: i64,
+}
+
+/// A note on a case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// Id.
+    pub id: NoteId,
+    /// Case.
+    pub case_id: CaseId,
+    /// Author.
+    pub author: UserId,
+    /// When.
+    pub at_ms: i64,
+    /// Text.
+    pub body: String,
+}
+
+/// A site (compound).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// Id.
+    pub id: SiteId,
+    /// Owner (who registered it).
+    pub org_id: OrgId,
+    /// Canonical name.
+    pub name: String,
+    /// Aliases.
+    pub aliases: Vec<String>,
+    /// Zone.
+    pub zone: Option<String>,
+    /// Country.
+    pub country: String,
+    /// Status.
+    pub status: SiteStatus,
+    /// Marking.
+    pub marking: Marking,
+    /// Created.
+    pub created_ms: i64,
+}
+
+/// A case with everything attached, as read in one go.
+#[derive(Debug, Clone)]
+pub struct CaseBundle {
+    /// The case.
+    pub case: Case,
+    /// Its subject.
+    pub person: Person,
+    /// Its reports, oldest first.
+    pub reports: Vec<Report>,
+    /// Its transitions, oldest first.
+    pub transitions: Vec<Transition>,
+    /// Its notes, oldest first.
+    pub notes: Vec<Note>,
+}
+
+/// Filters of a case list.
+#[derive(Debug, Clone, Default)]
+pub struct CaseFilter {
+    /// Only this state.
+    pub state: Option<CaseState>,
+    /// Only subjects of this nationality.
+    pub nationality: Option<String>,
+    /// Only this site.
+    pub site_id: Option<SiteId>,
+    /// Folded text to find in names (own cases only) or references.
+    pub text: Option<String>,
+    /// Cases with ids below this (cursor).
+    pub before: Option<CaseId>,
+    /// Page size.
+    pub limit: u32,
+}

@@ -1,0 +1,111 @@
+//! `Homeward`: the façade the web layer and the CLI call. Every method takes
+//! the acting user explicitly and enforces access and validation itself, so
+//! the API, the web UI and the CLI cannot disagree.
+
+mod accounts;
+mod cases;
+mod sites;
+mod views;
+
+use std::sync::Arc;
+
+use homeward_types::wire::FieldError;
+
+use crate::audit::ChainVerifier;
+use crate::store::Store;
+use crate::{CoreError, CoreResult};
+
+pub use accounts::SignedIn;
+
+/// Session lifetime: 12 hours.
+pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
+
+/// The node's use cases over a store.
+#[derive(Clone)]
+pub struct Homeward {
+    store: Arc<dyn Store>,
+}
+
+impl Homeward {
+    /// Wraps a store.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Homeward { store }
+    }
+
+    /// The underlying store (for health checks and the CLI).
+    pub fn store(&self) -> &Arc<dyn Store> {
+        &self.store
+    }
+
+    /// Walks the whole audit chain. `Ok((entries, head hash))` if intact,
+    /// otherwise the first bad entry.
+    pub async fn verify_audit(
+        &self,
+    ) -> CoreResult<Result<(i64, String), crate::audit::ChainError>> {
+        let mut verifier = ChainVerifier::default();
+        let mut after = 0;
+        loop {
+            let batch = self.store.audit_entries(after, 5_000).await?;
+            let Some(last) = batch.last() else { break };
+            after = last.seq;
+            for e in &batch {
+                if let Err(err) = verifier.push(e) {
+                    return Ok(Err(err));
+                }
+            }
+        }
+        let (seq, hash) = self.store.audit_head().await?;
+        Ok(verifier.finish(seq, &hash))
+    }
+}
+
+/// Current time in Unix milliseconds.
+pub fn now_ms() -> i64 {
+    let now = time::OffsetDateTime::now_utc();
+    i64::try_from(now.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
+}
+
+/// RFC 3339 rendering of Unix milliseconds.
+pub fn rfc3339(ms: i64) -> String {
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| {
+            t.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Collects field errors during validation.
+#[derive(Debug, Default)]
+pub(crate) struct Problems(Vec<FieldError>);
+
+impl Problems {
+    pub(crate) fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError {
+            field: field.into(),
+            message: message.into(),
+        });
+    }
+
+    /// Checks a text field's length (in characters) and trims it; empty → None.
+    pub(crate) fn text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        let v = value?.trim();
+        if v.is_empty() {
+            return None;
+        }
+        if v.chars().count() > max {
+            self.add(field, format!("is longer than {max} characters"));
+            return None;
+        }
+        Some(v.to_string())
+    }
+
+    pub(crate) fn finish(self) -> CoreResult<()> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(CoreError::Invalid(self.0))
+        }
+    }
+}

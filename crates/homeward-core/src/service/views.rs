@@ -1,0 +1,218 @@
+//! Turning records into what a viewer may see. Redaction happens here, in
+//! core, so every surface (API, web UI, exports) gets the same view.
+
+use std::collections::HashMap;
+
+use homeward_types::wire::{
+    CaseDetail, CaseSummary, ContactView, DocumentView, NameView, NoteView, OrganisationView,
+    PersonView, ReportView, TransitionView,
+};
+use homeward_types::{OrgId, SiteId, UserId};
+
+use super::accounts::org_view;
+use super::{Homeward, rfc3339};
+use crate::access::Sight;
+use crate::model::{Case, CaseBundle, Person};
+use crate::{Actor, CoreResult, lifecycle};
+
+/// Shown in place of withheld personal data.
+pub const WITHHELD: &str = "(withheld)";
+
+impl Homeward {
+    pub(super) async fn summaries(
+        &self,
+        actor: &Actor,
+        rows: &[Case],
+    ) -> CoreResult<Vec<CaseSummary>> {
+        let orgs: HashMap<OrgId, OrganisationView> = self
+            .store
+            .orgs()
+            .await?
+            .iter()
+            .map(|o| (o.id, org_view(o)))
+            .collect();
+        let mut sites: HashMap<SiteId, String> = HashMap::new();
+        for id in rows.iter().filter_map(|c| c.site_id) {
+            if let std::collections::hash_map::Entry::Vacant(e) = sites.entry(id) {
+                if let Some(site) = self.store.site(id).await? {
+                    e.insert(site.name);
+                }
+            }
+        }
+        Ok(rows
+            .iter()
+            .map(|c| summary(actor, c, &orgs, &sites))
+            .collect())
+    }
+
+    pub(super) async fn detail_view(
+        &self,
+        actor: &Actor,
+        b: CaseBundle,
+        seen: Sight,
+    ) -> CoreResult<CaseDetail> {
+        let full = seen == Sight::Full;
+        let mut ids: Vec<UserId> = b.reports.iter().map(|r| r.created_by).collect();
+        ids.extend(b.transitions.iter().map(|t| t.actor));
+        ids.extend(b.notes.iter().map(|n| n.author));
+        ids.sort();
+        ids.dedup();
+        let emails: HashMap<UserId, String> =
+            self.store.user_emails(&ids).await?.into_iter().collect();
+        let who = |id: &UserId| {
+            if full {
+                emails.get(id).cloned().unwrap_or_default()
+            } else {
+                WITHHELD.to_string()
+            }
+        };
+        let mut summaries = self.summaries(actor, std::slice::from_ref(&b.case)).await?;
+        let Some(case) = summaries.pop() else {
+            return Err(crate::CoreError::NotFound { what: "case" });
+        };
+        let allowed_transitions = if full && actor.role.can_write_cases() {
+            lifecycle::allowed(b.case.state, b.case.resume_state)
+        } else {
+            Vec::new()
+        };
+        Ok(CaseDetail {
+            case,
+            release_mode: b.case.release_mode,
+            person: person_view(&b.person, full),
+            reports: b
+                .reports
+                .iter()
+                .map(|r| ReportView {
+                    id: r.id,
+                    created_at: rfc3339(r.created_ms),
+                    created_by: who(&r.created_by),
+                    reporter_name: r.reporter_name.clone().filter(|_| full),
+                    reporter_relationship: r.reporter_relationship.clone(),
+                    reporter_contact: r.reporter_contact.clone().filter(|_| full),
+                    last_contact_date: r.last_contact_date.clone(),
+                    last_contact_channel: r.last_contact_channel.clone(),
+                    last_seen_place: r.last_seen_place.clone().filter(|_| full),
+                    recruitment_channel: r.recruitment_channel.clone(),
+                    job_promised: r.job_promised.clone(),
+                    narrative: r.narrative.clone().filter(|_| full),
+                })
+                .collect(),
+            transitions: b
+                .transitions
+                .iter()
+                .map(|t| TransitionView {
+                    from: t.from,
+                    to: t.to,
+                    reason: if full {
+                        t.reason.clone()
+                    } else {
+                        WITHHELD.into()
+                    },
+                    release_mode: t.release_mode,
+                    actor: who(&t.actor),
+                    at: rfc3339(t.at_ms),
+                })
+                .collect(),
+            notes: if full {
+                b.notes
+                    .iter()
+                    .map(|n| NoteView {
+                        id: n.id,
+                        author: who(&n.author),
+                        at: rfc3339(n.at_ms),
+                        body: n.body.clone(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            allowed_transitions,
+        })
+    }
+}
+
+fn summary(
+    actor: &Actor,
+    c: &Case,
+    orgs: &HashMap<OrgId, OrganisationView>,
+    sites: &HashMap<SiteId, String>,
+) -> CaseSummary {
+    let full = c.org_id == actor.org_id;
+    CaseSummary {
+        id: c.id,
+        reference: c.reference.clone(),
+        kind: c.kind,
+        state: c.state,
+        priority: c.priority,
+        marking: c.marking,
+        owner: orgs.get(&c.org_id).cloned().unwrap_or(OrganisationView {
+            id: c.org_id,
+            name: "(unknown organisation)".into(),
+            kind: homeward_types::OrgKind::Government,
+            country: String::new(),
+        }),
+        subject: if full {
+            c.subject_display.clone()
+        } else {
+            WITHHELD.into()
+        },
+        nationalities: c.nationalities.clone(),
+        site: c.site_id.and_then(|s| sites.get(&s).cloned()),
+        created_at: rfc3339(c.created_ms),
+        updated_at: rfc3339(c.updated_ms),
+    }
+}
+
+/// A person as the viewer may see them.
+pub(crate) fn person_view(p: &Person, full: bool) -> PersonView {
+    PersonView {
+        id: p.id,
+        redacted: !full,
+        names: if full {
+            p.names
+                .iter()
+                .map(|n| NameView {
+                    text: n.text.clone(),
+                    script: n.script,
+                    given: n.given.clone(),
+                    family: n.family.clone(),
+                    system: n.system.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        sex: p.sex,
+        birth_date: if full {
+            p.birth_date.clone()
+        } else {
+            p.birth_date.as_ref().map(|d| d.chars().take(4).collect())
+        },
+        nationalities: p.nationalities.clone(),
+        documents: if full {
+            p.documents
+                .iter()
+                .map(|d| DocumentView {
+                    kind: d.kind,
+                    number: d.number.clone(),
+                    issuing_state: d.issuing_state.clone(),
+                    check_digit_valid: d.check_digit_valid,
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+        contacts: if full {
+            p.contacts
+                .iter()
+                .map(|c| ContactView {
+                    kind: c.kind,
+                    raw: c.raw.clone(),
+                    normalised: c.normalised.clone(),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        },
+    }
+}

@@ -1,0 +1,108 @@
+//! The storage contract. Both database crates implement [`Store`]; the
+//! contract suite in [`contract`] runs against each of them.
+//!
+//! Every mutating method takes the audit drafts that record it and must
+//! write them, linked into the chain, in the same transaction as the change.
+
+pub mod contract;
+
+use async_trait::async_trait;
+use homeward_types::{CaseId, CaseState, OrgId, SiteId, UserId};
+
+use crate::StoreError;
+use crate::access::Visibility;
+use crate::audit::{AuditDraft, AuditEntry};
+use crate::model::{
+    ApiToken, Case, CaseBundle, CaseFilter, Note, Organisation, Person, Report, Session, Site,
+    Transition, User,
+};
+
+/// Result of store calls.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A whole new case as filed from one report.
+#[derive(Debug, Clone)]
+pub struct NewCase {
+    /// The subject.
+    pub person: Person,
+    /// The report.
+    pub report: Report,
+    /// The case (its `reference` is assigned by the store: `<CC>-<year>-<n>`).
+    pub case: Case,
+    /// The opening transition (`reported → reported`, reason "report filed").
+    pub opened: Transition,
+}
+
+/// A state change, applied only if the case is still in `from`.
+#[derive(Debug, Clone)]
+pub struct StateChange {
+    /// The transition to record.
+    pub transition: Transition,
+    /// New resume state.
+    pub resume_state: Option<CaseState>,
+}
+
+/// Persistence of a homeward node.
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Which backend, for logs (`sqlite`, `postgres`).
+    fn backend(&self) -> &'static str;
+
+    /// Inserts an organisation.
+    async fn insert_org(&self, org: &Organisation, audit: AuditDraft) -> StoreResult<()>;
+    /// An organisation by id.
+    async fn org(&self, id: OrgId) -> StoreResult<Option<Organisation>>;
+    /// All organisations, by name.
+    async fn orgs(&self) -> StoreResult<Vec<Organisation>>;
+
+    /// Inserts a user; `Duplicate` if the e-mail is taken.
+    async fn insert_user(&self, user: &User, audit: AuditDraft) -> StoreResult<()>;
+    /// A user by (lower-case) e-mail.
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>>;
+    /// A user by id.
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>>;
+    /// E-mails of the given users, for timelines.
+    async fn user_emails(&self, ids: &[UserId]) -> StoreResult<Vec<(UserId, String)>>;
+
+    /// Inserts a session.
+    async fn insert_session(&self, session: &Session, audit: AuditDraft) -> StoreResult<()>;
+    /// A live session by id digest (expired sessions are not returned).
+    async fn session(&self, id_digest: &str, now_ms: i64) -> StoreResult<Option<Session>>;
+    /// Deletes a session.
+    async fn delete_session(&self, id_digest: &str, audit: AuditDraft) -> StoreResult<()>;
+
+    /// Inserts an API token.
+    async fn insert_token(&self, token: &ApiToken, audit: AuditDraft) -> StoreResult<()>;
+    /// A token by digest (revoked tokens are returned, with `revoked_ms`).
+    async fn token(&self, digest: &str) -> StoreResult<Option<ApiToken>>;
+
+    /// Files a new case in one transaction, assigning its reference; returns it.
+    async fn insert_case(&self, new: &NewCase, audit: AuditDraft) -> StoreResult<String>;
+    /// A case row.
+    async fn case(&self, id: CaseId) -> StoreResult<Option<Case>>;
+    /// A case with person, reports, transitions and notes.
+    async fn case_bundle(&self, id: CaseId) -> StoreResult<Option<CaseBundle>>;
+    /// One page of cases visible under `vis`, newest first.
+    async fn cases(&self, vis: &Visibility, filter: &CaseFilter) -> StoreResult<Vec<Case>>;
+    /// Applies a state change if the case is still in `transition.from`;
+    /// returns false (and writes nothing) if it is not.
+    async fn change_state(&self, change: &StateChange, audit: AuditDraft) -> StoreResult<bool>;
+    /// Adds a note.
+    async fn insert_note(&self, note: &Note, audit: AuditDraft) -> StoreResult<()>;
+
+    /// Inserts a site.
+    async fn insert_site(&self, site: &Site, audit: AuditDraft) -> StoreResult<()>;
+    /// A site by id.
+    async fn site(&self, id: SiteId) -> StoreResult<Option<Site>>;
+    /// Sites visible under `vis`, by name.
+    async fn sites(&self, vis: &Visibility) -> StoreResult<Vec<Site>>;
+
+    /// Appends entries that record no change (reads of personal data).
+    async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;
+    /// Audit entries with `seq > after`, in order, at most `limit`.
+    async fn audit_entries(&self, after: i64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
+    /// The recorded head: (last seq, its hash).
+    async fn audit_head(&self) -> StoreResult<(i64, String)>;
+    /// Number of cases (all organisations): for seeding decisions only.
+    async fn count_cases(&self) -> StoreResult<i64>;
+}

@@ -1,0 +1,334 @@
+//! `Store` for `SqlStore`: accounts, sites and the audit log here; cases in
+//! `cases.rs`.
+
+use async_trait::async_trait;
+use homeward_core::StoreError;
+use homeward_core::access::Visibility;
+use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
+use homeward_core::model::{
+    ApiToken, Case, CaseBundle, CaseFilter, Note, Organisation, Session, Site, User,
+};
+use homeward_core::store::{NewCase, StateChange, Store, StoreResult};
+use homeward_types::{CaseId, OrgId, SiteId, UserId};
+
+use crate::rows::{self, get};
+use crate::{Dialect, SqlStore, db};
+
+#[async_trait]
+impl Store for SqlStore {
+    fn backend(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Sqlite => "sqlite",
+            Dialect::Postgres => "postgres",
+        }
+    }
+
+    async fn insert_org(&self, org: &Organisation, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO organisations (id, name, kind, country, created_ms, case_seq) \
+             VALUES ($1, $2, $3, $4, $5, 0)",
+        )
+        .bind(org.id.to_string())
+        .bind(org.name.clone())
+        .bind(org.kind.as_str())
+        .bind(org.country.clone())
+        .bind(org.created_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        Self::finish(tx, vec![audit]).await
+    }
+
+    async fn org(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
+        sqlx::query("SELECT id, name, kind, country, created_ms FROM organisations WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(rows::org)
+            .transpose()
+    }
+
+    async fn orgs(&self) -> StoreResult<Vec<Organisation>> {
+        sqlx::query("SELECT id, name, kind, country, created_ms FROM organisations ORDER BY name")
+            .fetch_all(&self.reader)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(rows::org)
+            .collect()
+    }
+
+    async fn insert_user(&self, user: &User, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO users (id, org_id, email, role, password_hash, created_ms, disabled) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(user.id.to_string())
+        .bind(user.org_id.to_string())
+        .bind(user.email.clone())
+        .bind(user.role.as_str())
+        .bind(user.password_hash.clone())
+        .bind(user.created_ms)
+        .bind(i64::from(user.disabled))
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        Self::finish(tx, vec![audit]).await
+    }
+
+    async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
+        sqlx::query(
+            "SELECT id, org_id, email, role, password_hash, created_ms, disabled FROM users WHERE email = $1",
+        )
+        .bind(email.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(rows::user)
+        .transpose()
+    }
+
+    async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
+        sqlx::query(
+            "SELECT id, org_id, email, role, password_hash, created_ms, disabled FROM users WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(rows::user)
+        .transpose()
+    }
+
+    async fn user_emails(&self, ids: &[UserId]) -> StoreResult<Vec<(UserId, String)>> {
+        let mut out = Vec::with_capacity(ids.len());
+        for chunk in ids.chunks(100) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT id, email FROM users WHERE id IN ({})",
+                marks.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for id in chunk {
+                q = q.bind(id.to_string());
+            }
+            for row in q.fetch_all(&self.reader).await.map_err(db)? {
+                out.push((rows::parse(&row, "id")?, get(&row, "email")?));
+            }
+        }
+        Ok(out)
+    }
+
+    async fn insert_session(&self, s: &Session, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE expires_ms < $1")
+            .bind(s.created_ms)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        sqlx::query(
+            "INSERT INTO sessions (id_digest, user_id, csrf, created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(s.id_digest.clone())
+        .bind(s.user_id.to_string())
+        .bind(s.csrf.clone())
+        .bind(s.created_ms)
+        .bind(s.expires_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        Self::finish(tx, vec![audit]).await
+    }
+
+    async fn session(&self, id_digest: &str, now_ms: i64) -> StoreResult<Option<Session>> {
+        sqlx::query(
+            "SELECT id_digest, user_id, csrf, created_ms, expires_ms FROM sessions \
+             WHERE id_digest = $1 AND expires_ms > $2",
+        )
+        .bind(id_digest.to_string())
+        .bind(now_ms)
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(rows::session)
+        .transpose()
+    }
+
+    async fn delete_session(&self, id_digest: &str, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM sessions WHERE id_digest = $1")
+            .bind(id_digest.to_string())
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        Self::finish(tx, vec![audit]).await
+    }
+
+    async fn insert_token(&self, t: &ApiToken, audit: AuditDraft) -> StoreResult<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO api_tokens (id, user_id, name, digest, created_ms, revoked_ms) VALUES ($1, $2, $3, $4, $5, NULL)",
+        )
+        .bind(t.id.to_string())
+        .bind(t.user_id.to_string())
+        .bind(t.name.clone())
+        .bind(t.digest.clone())
+        .bind(t.created_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        Self::finish(tx, vec![audit]).await
+    }
+
+    async fn token(&self, digest: &str) -> StoreResult<Option<ApiToken>> {
+        sqlx::query(
+            "SELECT id, user_id, name, digest, created_ms, revoked_ms FROM api_tokens WHERE digest = $1",
+        )
+        .bind(digest.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(rows::token)
+        .transpose()
+    }
+
+    async fn insert_case(&self, new: &NewCase, audit: AuditDraft) -> StoreResult<String> {
+        self.insert_case_impl(new, audit).await
+    }
+
+    async fn case(&self, id: CaseId) -> StoreResult<Option<Case>> {
+        self.case_impl(id).await
+    }
+
+    async fn case_bundle(&self, id: CaseId) -> StoreResult<Option<CaseBundle>> {
+        self.case_bundle_impl(id).await
+    }
+
+    async fn cases(&self, vis: &Visibility, filter: &CaseFilter) -> StoreResult<Vec<Case>> {
+        self.cases_impl(vis, filter).await
+    }
+
+    async fn change_state(&self, change: &StateChange, audit: AuditDraft) -> StoreResult<bool> {
+        self.change_state_impl(change, audit).await
+    }
+
+    async fn insert_note(&self, note: &Note, audit: AuditDraft) -> StoreResult<()> {
+        self.insert_note_impl(note, audit).await
+    }
+
+    async fn insert_site(&self, s: &Site, audit: AuditDraft) -> StoreResult<()> {
+        let aliases =
+            serde_json::to_string(&s.aliases).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO sites (id, org_id, name, aliases, zone, country, status, marking, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(s.id.to_string())
+        .bind(s.org_id.to_string())
+        .bind(s.name.clone())
+        .bind(aliases)
+        .bind(s.zone.clone())
+        .bind(s.country.clone())
+        .bind(s.status.as_str())
+        .bind(s.marking.as_str())
+        .bind(s.created_ms)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+        Self::finish(tx, vec![audit]).await
+    }
+
+    async fn site(&self, id: SiteId) -> StoreResult<Option<Site>> {
+        sqlx::query(
+            "SELECT id, org_id, name, aliases, zone, country, status, marking, created_ms FROM sites WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(rows::site)
+        .transpose()
+    }
+
+    async fn sites(&self, vis: &Visibility) -> StoreResult<Vec<Site>> {
+        let mut sql = String::from(
+            "SELECT id, org_id, name, aliases, zone, country, status, marking, created_ms FROM sites WHERE org_id = $1",
+        );
+        for i in 0..vis.network_markings.len() {
+            sql.push_str(&format!(" OR marking = ${}", i + 2));
+        }
+        sql.push_str(" ORDER BY name");
+        let mut q = sqlx::query(&sql).bind(vis.own_org.to_string());
+        for m in &vis.network_markings {
+            q = q.bind(m.as_str());
+        }
+        q.fetch_all(&self.reader)
+            .await
+            .map_err(db)?
+            .iter()
+            .map(rows::site)
+            .collect()
+    }
+
+    async fn append_audit(&self, drafts: Vec<Draft>) -> StoreResult<()> {
+        let tx = self.begin_write().await?;
+        Self::finish(tx, drafts).await
+    }
+
+    async fn audit_entries(&self, after: i64, limit: u32) -> StoreResult<Vec<AuditEntry>> {
+        sqlx::query(
+            "SELECT seq, at_ms, actor_user, actor_org, credential, action, object_kind, object_id, \
+             detail, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+        )
+        .bind(after)
+        .bind(i64::from(limit))
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|r| {
+            Ok(AuditEntry {
+                seq: get(r, "seq")?,
+                at_ms: get(r, "at_ms")?,
+                draft: Draft {
+                    actor_user: get(r, "actor_user")?,
+                    actor_org: get(r, "actor_org")?,
+                    credential: get(r, "credential")?,
+                    action: get(r, "action")?,
+                    object_kind: get(r, "object_kind")?,
+                    object_id: get(r, "object_id")?,
+                    detail: get(r, "detail")?,
+                },
+                prev_hash: get(r, "prev_hash")?,
+                hash: get(r, "hash")?,
+            })
+        })
+        .collect()
+    }
+
+    async fn audit_head(&self) -> StoreResult<(i64, String)> {
+        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db)?;
+        Ok((get(&row, "seq")?, get(&row, "hash")?))
+    }
+
+    async fn count_cases(&self) -> StoreResult<i64> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM cases")
+            .fetch_one(&self.reader)
+            .await
+            .map_err(db)?;
+        get(&row, "n")
+    }
+}

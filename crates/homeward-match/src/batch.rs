@@ -230,6 +230,9 @@ fn run(
     }
 }
 
+/// A cross pair below this probability is evidence of two different people.
+const CANNOT_LINK: f64 = 0.2;
+
 /// Clusters records from scored edges. Edges are taken strongest first; two groups merge only
 /// if the average probability over all their cross pairs (scored on demand, capped) reaches
 /// the threshold — so a single shared family phone cannot chain two people together.
@@ -273,13 +276,18 @@ pub fn cluster(
         if ma.len() + mb.len() > 2 {
             let mut sum = 0.0;
             let mut cnt = 0.0;
+            let mut min: f64 = 1.0;
             for x in ma.iter().take(8) {
                 for y in mb.iter().take(8) {
-                    sum += prob(*x, *y);
+                    let p = prob(*x, *y);
+                    sum += p;
+                    min = min.min(p);
                     cnt += 1.0;
                 }
             }
-            if sum / cnt < threshold {
+            // Merge when the groups agree on average, or when no cross pair is evidence of two
+            // different people (sparse records are merely uninformative, not contradictory).
+            if sum / cnt < threshold && min < CANNOT_LINK {
                 continue;
             }
         }

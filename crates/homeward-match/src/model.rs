@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::compare::{self, Comparison, FIELDS, LEVELS, MISSING, NAME, PHONE};
 
+/// Fields that describe a household rather than a person.
+const CONTACT: [usize; 4] = [4, 7, 8, 9];
+
 /// Parameters of one field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldParams {
@@ -156,6 +159,7 @@ impl Model {
     pub fn score(&self, cmp: &Comparison, tf: &dyn TermFrequencies, explain: bool) -> Score {
         let mut total = (self.lambda / (1.0 - self.lambda)).log2();
         let mut fields = Vec::new();
+        let mut contact_best: f64 = 0.0;
         for (f, &level) in cmp.levels.iter().enumerate() {
             if level == MISSING || f >= self.fields.len() {
                 continue;
@@ -187,7 +191,23 @@ impl Model {
                     w -= 1.5 * (c as f64).log2();
                 }
             }
-            total += w;
+            // Nationality and sex mostly restate what an agreeing name already says.
+            if matches!(f, 2 | 3)
+                && w > 0.0
+                && cmp.levels[NAME] != MISSING
+                && cmp.levels[NAME] >= crate::names::NameLevel::Subset as u8
+            {
+                w = w.min(0.5);
+            }
+            // Phone, handle, address and postcode are household evidence: siblings share them
+            // all. Count only the strongest positive one, so they do not add up.
+            if CONTACT.contains(&f) && w > 0.0 {
+                let extra = (w - contact_best).max(0.0);
+                contact_best = contact_best.max(w);
+                total += extra;
+            } else {
+                total += w;
+            }
             if explain {
                 fields.push(FieldExplanation {
                     field: FIELDS[f].to_owned(),
@@ -230,23 +250,32 @@ impl Model {
         }
         let patterns: Vec<([u8; 11], f64)> = patterns.into_iter().collect();
         let total: f64 = patterns.iter().map(|p| p.1).sum();
-        let prior = self.clone();
-        self.em(&patterns, total, true);
-        // EM on correlated fields can let the "match" class swallow a household or a common
-        // name; if it did, keep the prior m and estimate only the prior match rate.
-        let name_weak = self.fields[NAME].m.iter().take(3).sum::<f64>();
-        if self.lambda > 0.5 || name_weak > 0.35 {
-            *self = prior;
+        // EM over the blocked pairs updates m and a local u (blocked non-matches agree far
+        // more often than random pairs do); scoring then uses that m with the population u
+        // from random pairs and the shipped prior — the approach Splink takes.
+        let mut local = self.clone();
+        local.lambda = 0.3;
+        local.em(&patterns, total);
+        let name_differ = local.fields[NAME].m.first().copied().unwrap_or(1.0);
+        if local.lambda < 0.98 && name_differ < 0.25 {
+            for (p, l) in self.fields.iter_mut().zip(&local.fields) {
+                p.m.clone_from(&l.m);
+            }
         }
     }
 
-    fn em(&mut self, patterns: &[([u8; 11], f64)], total: f64, update_m: bool) {
+    fn em(&mut self, patterns: &[([u8; 11], f64)], total: f64) {
         const PSEUDO: f64 = 20.0;
-        for _ in 0..25 {
+        for _ in 0..30 {
             let mut mc: Vec<Vec<f64>> = self
                 .fields
                 .iter()
                 .map(|p| p.m.iter().map(|m| m * PSEUDO).collect())
+                .collect();
+            let mut uc: Vec<Vec<f64>> = self
+                .fields
+                .iter()
+                .map(|p| p.u.iter().map(|u| u * PSEUDO).collect())
                 .collect();
             let mut matched = 0.0;
             for (levels, n) in patterns {
@@ -265,15 +294,18 @@ impl Model {
                 for (f, &l) in levels.iter().enumerate() {
                     if l != MISSING {
                         mc[f][usize::from(l)] += g * n;
+                        uc[f][usize::from(l)] += (1.0 - g) * n;
                     }
                 }
             }
-            if update_m {
-                for (p, c) in self.fields.iter_mut().zip(&mc) {
-                    let s: f64 = c.iter().sum();
-                    if s > 0.0 {
-                        p.m = c.iter().map(|x| x / s).collect();
-                    }
+            for ((p, c), d) in self.fields.iter_mut().zip(&mc).zip(&uc) {
+                let s: f64 = c.iter().sum();
+                if s > 0.0 {
+                    p.m = c.iter().map(|x| x / s).collect();
+                }
+                let s: f64 = d.iter().sum();
+                if s > 0.0 {
+                    p.u = d.iter().map(|x| x / s).collect();
                 }
             }
             self.lambda = (matched / total).clamp(1e-6, 0.999);

@@ -65,6 +65,17 @@ struct Common {
     /// Use the shipped model as is, without estimating parameters on this data.
     #[arg(long)]
     no_train: bool,
+    /// Write the model used (after training on this data) as JSON here.
+    #[arg(long)]
+    model_out: Option<PathBuf>,
+}
+
+fn save_model(common: &Common, result: &BatchResult) -> anyhow::Result<()> {
+    if let Some(p) = &common.model_out {
+        std::fs::write(p, serde_json::to_string_pretty(&result.model)?)
+            .with_context(|| format!("cannot write {}", p.display()))?;
+    }
+    Ok(())
 }
 
 struct Loaded {
@@ -341,6 +352,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             if let Some(p) = pairs {
                 write_pairs(&p, &ids, &result)?;
             }
+            save_model(&common, &result)?;
             report(data.skipped, &result, ids.len());
         }
         MatchCommand::Link {
@@ -363,6 +375,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             if let Some(c) = clusters {
                 write_clusters(&c, &ids, &result)?;
             }
+            save_model(&common, &result)?;
             report(l.skipped + r.skipped, &result, ids.len());
         }
     }

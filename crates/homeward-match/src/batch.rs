@@ -8,7 +8,7 @@ use rayon::prelude::*;
 
 use crate::block;
 use crate::compare::{Comparison, compare};
-use crate::model::{Model, NoFrequencies, Score, TermFrequencies};
+use crate::model::{LeaveOneOut, Model, NoFrequencies, Score, TermFrequencies};
 use crate::record::Prepared;
 
 /// Options of a batch run.
@@ -150,6 +150,12 @@ fn run(
 ) -> BatchResult {
     let mut model = model.clone();
     let pairs = candidate_pairs(records, split, opts.block_cap.max(2));
+    let n = records.len() as f64;
+    let (possible, people) = match split {
+        Some(s) => ((s as f64) * (n - s as f64), (s as f64).min(n - s as f64)),
+        None => (n * (n - 1.0) / 2.0, n),
+    };
+    let mut expected: Option<f64> = None;
     if opts.train {
         let step = (pairs.len() / 200_000).max(1);
         let sample: Vec<Comparison> = pairs
@@ -169,12 +175,19 @@ fn run(
             .par_iter()
             .map(|(a, b)| compare(&records[*a as usize], &records[*b as usize]))
             .collect();
-        model.train(&sample, &random);
+        expected = model.train(&sample, &random).map(|m| m * step as f64);
     }
+    // Prior: expected matching pairs over possible pairs. Without an estimate, assume about
+    // half the records (or of the smaller file) have a counterpart.
+    let expected = expected
+        .unwrap_or(0.5 * people)
+        .clamp(0.02 * people, 3.0 * people);
+    model.lambda = (expected / possible.max(1.0)).clamp(1e-12, 0.5);
     let threshold = opts.threshold.unwrap_or(model.threshold);
     let tf = frequencies(records);
+    let loo = LeaveOneOut(&tf);
     let tfr: &(dyn TermFrequencies + Sync) = if records.len() >= 1000 {
-        &tf
+        &loo
     } else {
         &NoFrequencies
     };
@@ -231,7 +244,7 @@ fn run(
 }
 
 /// A cross pair below this probability is evidence of two different people.
-const CANNOT_LINK: f64 = 0.2;
+const CANNOT_LINK: f64 = 0.5;
 
 /// Clusters records from scored edges. Edges are taken strongest first; two groups merge only
 /// if the average probability over all their cross pairs (scored on demand, capped) reaches

@@ -80,6 +80,12 @@ impl MatchIndex {
         Ok(())
     }
 
+    /// Prior that the query matches one given indexed record: one expected match per query
+    /// among everyone indexed (at least a thousand, so tiny indexes are not over-eager).
+    fn prior(&self) -> f64 {
+        1.0 / (self.len().max(1000) as f64)
+    }
+
     /// Removes a record; returns whether it was there.
     pub fn remove(&mut self, record_id: &str) -> bool {
         let Some(slot) = self.by_id.remove(record_id) else {
@@ -138,7 +144,9 @@ impl MatchIndex {
             .take(k)
             .filter_map(|(_, s)| {
                 let p = self.records[s as usize].as_ref()?;
-                let score = self.model.score(&compare(&q, p), &self.tf, true);
+                let score =
+                    self.model
+                        .score_with_prior(&compare(&q, p), &self.tf, true, self.prior());
                 Some(Candidate {
                     record_id: self.ids[s as usize].clone(),
                     probability: score.probability,

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::compare::{self, Comparison, FIELDS, LEVELS, MISSING, NAME, PHONE};
+use crate::names::NameLevel;
 
 /// Fields that describe a household rather than a person.
 const CONTACT: [usize; 4] = [4, 7, 8, 9];
@@ -25,7 +26,9 @@ pub struct FieldParams {
 /// A matching model: parameters as data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
-    /// Prior probability that a candidate pair is a match.
+    /// Prior probability that two records picked at random describe the same person. Batch
+    /// runs set it from the data (expected matches / possible pairs); the online index uses
+    /// one expected match per query (1 / population).
     pub lambda: f64,
     /// Default probability at or above which a pair is reported as a match.
     pub threshold: f64,
@@ -59,6 +62,19 @@ impl TermFrequencies for HashMap<u64, u32> {
     }
     fn count(&self, key: u64) -> usize {
         self.get(&key).copied().unwrap_or(0) as usize
+    }
+}
+
+/// Term frequencies seen from a record that is itself counted: leave-one-out, so a name
+/// carried by just the two records being compared counts as rare, not as common.
+pub struct LeaveOneOut<'a>(pub &'a HashMap<u64, u32>);
+
+impl TermFrequencies for LeaveOneOut<'_> {
+    fn population(&self) -> usize {
+        self.0.population().saturating_sub(1)
+    }
+    fn count(&self, key: u64) -> usize {
+        self.0.count(key).saturating_sub(1)
     }
 }
 
@@ -108,7 +124,7 @@ impl Model {
     /// refined on mixed data; usable without training (the server's online matching).
     pub fn default_model() -> Model {
         Model {
-            lambda: 0.02,
+            lambda: 1e-4,
             threshold: 0.5,
             fields: vec![
                 params(
@@ -157,7 +173,19 @@ impl Model {
     /// Scores a comparison; term frequencies lower the weight of common names and of phones
     /// many records share (a family or a compound's phone).
     pub fn score(&self, cmp: &Comparison, tf: &dyn TermFrequencies, explain: bool) -> Score {
-        let mut total = (self.lambda / (1.0 - self.lambda)).log2();
+        self.score_with_prior(cmp, tf, explain, self.lambda)
+    }
+
+    /// As [`Model::score`] with another prior match probability.
+    pub fn score_with_prior(
+        &self,
+        cmp: &Comparison,
+        tf: &dyn TermFrequencies,
+        explain: bool,
+        prior: f64,
+    ) -> Score {
+        let prior = prior.clamp(1e-12, 0.5);
+        let mut total = (prior / (1.0 - prior)).log2();
         let mut fields = Vec::new();
         let mut contact_best: f64 = 0.0;
         for (f, &level) in cmp.levels.iter().enumerate() {
@@ -181,13 +209,13 @@ impl Model {
                 let whole = tf.count(crate::block::whole_name_key(&cmp.name.agreeing)) as f64 / n;
                 let u_tf = parts.max(whole);
                 let u_level = self.fields[f].u[usize::from(level)].max(1e-9);
-                w += (u_level / u_tf.max(1e-12)).log2().clamp(-6.0, 2.0);
+                w += (u_level / u_tf.max(1e-12)).log2().clamp(-6.0, 4.0);
             }
             if f == PHONE
                 && let Some(k) = cmp.shared_phone
             {
                 let c = tf.count(k);
-                if c > 2 {
+                if c > 1 {
                     w -= 1.5 * (c as f64).log2();
                 }
             }
@@ -226,7 +254,10 @@ impl Model {
     /// Unsupervised estimation: `u` from comparisons of random pairs, then `m` and the prior by
     /// EM on candidate-pair comparisons, starting from the current parameters. Pseudo-counts
     /// from the current model keep rare levels from collapsing to zero.
-    pub fn train(&mut self, candidates: &[Comparison], random: &[Comparison]) {
+    ///
+    /// Returns the estimated number of matching pairs among the candidates when EM gave a
+    /// plausible estimate (the caller turns it into the prior [`Model::lambda`]).
+    pub fn train(&mut self, candidates: &[Comparison], random: &[Comparison]) -> Option<f64> {
         if !random.is_empty() {
             for (f, p) in self.fields.iter_mut().enumerate() {
                 let mut counts = vec![0.5; LEVELS[f]];
@@ -242,7 +273,7 @@ impl Model {
             }
         }
         if candidates.len() < 50 {
-            return;
+            return None;
         }
         let mut patterns: HashMap<[u8; 11], f64> = HashMap::new();
         for c in candidates {
@@ -256,11 +287,22 @@ impl Model {
         let mut local = self.clone();
         local.lambda = 0.3;
         local.em(&patterns, total);
-        let name_differ = local.fields[NAME].m.first().copied().unwrap_or(1.0);
-        if local.lambda < 0.98 && name_differ < 0.25 {
+        // Accept the estimate only if its "match" class looks like people rather than, say,
+        // households or speakers of one language: names mostly agreeing in full and birth
+        // dates mostly not contradicting.
+        let name_strong: f64 = local.fields[NAME]
+            .m
+            .iter()
+            .skip(NameLevel::Fuzzy as usize)
+            .sum();
+        let dob_differ = local.fields[1].m.first().copied().unwrap_or(1.0);
+        if local.lambda < 0.98 && name_strong >= 0.5 && dob_differ <= 0.3 {
             for (p, l) in self.fields.iter_mut().zip(&local.fields) {
                 p.m.clone_from(&l.m);
             }
+            Some(local.lambda * total)
+        } else {
+            None
         }
     }
 

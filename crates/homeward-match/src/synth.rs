@@ -149,6 +149,34 @@ const TH_FAMILY: &[(&str, &[&str])] = &[
     ("จันทร์ดี", &["Chandee", "Jandee"]),
     ("ปัญญา", &["Panya", "Punya"]),
 ];
+// Thai surname syllables (script, spellings): surnames are unique per family, so they are built
+// from two syllables as many real ones are.
+const TH_SYLLABLES: &[(&str, &[&str])] = &[
+    ("สุข", &["suk", "sook"]),
+    ("ใจ", &["jai", "chai"]),
+    ("ทอง", &["thong", "tong"]),
+    ("ดี", &["dee", "di"]),
+    ("ศรี", &["sri", "si"]),
+    ("วงศ์", &["wong", "vong"]),
+    ("แก้ว", &["kaew", "kaeo"]),
+    ("มณี", &["manee", "mani"]),
+    ("บุญ", &["boon", "bun"]),
+    ("มา", &["ma"]),
+    ("คำ", &["kham", "kam"]),
+    ("สาย", &["sai", "sai"]),
+    ("ชัย", &["chai", "chay"]),
+    ("พร", &["porn", "phon"]),
+    ("ทิพย์", &["thip", "tip"]),
+    ("สม", &["som"]),
+    ("เพชร", &["phet", "pech"]),
+    ("รุ่ง", &["rung", "roong"]),
+    ("เรือง", &["rueang", "ruang"]),
+    ("นาค", &["nak", "nark"]),
+    ("ปาน", &["pan", "parn"]),
+    ("เงิน", &["ngoen", "ngern"]),
+    ("ขาว", &["khao", "kao"]),
+    ("ดำ", &["dam", "dum"]),
+];
 const MY_GIVEN_M: &[&str] = &[
     "Faizal", "Hafiz", "Azman", "Rizal", "Amir", "Zulkifli", "Firdaus", "Hakim", "Syafiq", "Imran",
 ];
@@ -305,7 +333,13 @@ fn person(r: &mut Rng) -> Person {
             } else {
                 TH_GIVEN_F.len()
             });
-            p.thai = Some((g, r.below(TH_FAMILY.len())));
+            // Family name: a listed one, or two syllables (encoded as 1000 + a * 100 + b).
+            let fam = if r.chance(0.3) {
+                r.below(TH_FAMILY.len())
+            } else {
+                1000 + r.below(TH_SYLLABLES.len()) * 100 + r.below(TH_SYLLABLES.len())
+            };
+            p.thai = Some((g, fam));
             ("TH", "66")
         }
         4 => {
@@ -323,7 +357,11 @@ fn person(r: &mut Rng) -> Person {
             ("MY", "60")
         }
         5 => {
-            let k = if r.chance(0.35) { 1 } else { 2 };
+            let k = if r.chance(0.2) {
+                1
+            } else {
+                2 + usize::from(r.chance(0.3))
+            };
             p.parts = (0..k)
                 .map(|_| r.below(ID_NAMES.len()).to_string())
                 .collect();
@@ -495,11 +533,23 @@ fn render_name(r: &mut Rng, p: &Person) -> String {
                 return String::new();
             };
             let given = if p.male { TH_GIVEN_M[g] } else { TH_GIVEN_F[g] };
-            let fam = TH_FAMILY[f];
-            if r.chance(0.35) {
-                format!("{} {}", given.0, fam.0)
+            let (fam_th, fam_en): (String, String) = if f >= 1000 {
+                let (a, b) = (
+                    TH_SYLLABLES[(f - 1000) / 100 % TH_SYLLABLES.len()],
+                    TH_SYLLABLES[(f - 1000) % 100 % TH_SYLLABLES.len()],
+                );
+                (
+                    format!("{}{}", a.0, b.0),
+                    cap(&format!("{}{}", r.pick(a.1), r.pick(b.1))),
+                )
             } else {
-                let s = format!("{} {}", r.pick(given.1), r.pick(fam.1));
+                let fam = TH_FAMILY[f % TH_FAMILY.len()];
+                (fam.0.to_owned(), (*r.pick(fam.1)).to_owned())
+            };
+            if r.chance(0.35) {
+                format!("{} {}", given.0, fam_th)
+            } else {
+                let s = format!("{} {}", r.pick(given.1), fam_en);
                 if r.chance(0.3) { s.to_uppercase() } else { s }
             }
         }

@@ -1,5 +1,6 @@
 //! One module per top-level command family.
 
-pub mod gen;
+pub mod r#gen;
 pub mod matching;
+pub mod node;
 pub mod screen;

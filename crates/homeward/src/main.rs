@@ -14,10 +14,20 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Run the node: JSON API, web UI and health check.
+    Serve(cmd::node::ServeArgs),
+    /// Run the node with the synthetic demo world (same as `serve --demo`).
+    Demo(cmd::node::DemoArgs),
+    /// Apply database migrations and exit.
+    Migrate(cmd::node::DataArgs),
+    /// Create organisations, users and API tokens.
+    Admin(cmd::node::AdminArgs),
+    /// Check the audit log.
+    Audit(cmd::node::AuditArgs),
     /// Match person records: deduplicate one file or link two.
     Match(cmd::matching::MatchArgs),
     /// Generate synthetic data with ground truth (for tests and benchmarks).
-    Gen(cmd::gen::GenArgs),
+    Gen(cmd::r#gen::GenArgs),
     /// Screen job ads and recruitment messages for scam-compound lure risk.
     Screen(cmd::screen::ScreenArgs),
 }
@@ -25,8 +35,13 @@ enum Command {
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Serve(args) => cmd::node::serve(args),
+        Command::Demo(args) => cmd::node::demo(args),
+        Command::Migrate(args) => cmd::node::migrate(args),
+        Command::Admin(args) => cmd::node::admin(args),
+        Command::Audit(args) => cmd::node::audit(args),
         Command::Match(args) => cmd::matching::run(args),
-        Command::Gen(args) => cmd::gen::run(args),
+        Command::Gen(args) => cmd::r#gen::run(args),
         Command::Screen(args) => cmd::screen::run(args),
     };
     match result {

@@ -1,0 +1,52 @@
+//! The JSON API under `/api/v1`. The OpenAPI document is generated from the
+//! handlers' annotations, so it cannot drift from the routes.
+
+pub mod cases;
+mod me;
+mod sites;
+
+use axum::Router;
+use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "homeward",
+        description = "Cross-border casework on scam-compound trafficking. Errors are RFC 9457 problem+json with a stable `code`; lists are paginated by cursor.",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = []))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+/// The API router and its OpenAPI document.
+pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(me::get_me))
+        .routes(routes!(me::list_organisations))
+        .routes(routes!(cases::list_cases))
+        .routes(routes!(cases::create_report))
+        .routes(routes!(cases::get_case))
+        .routes(routes!(cases::create_transition))
+        .routes(routes!(cases::create_note))
+        .routes(routes!(sites::list_sites, sites::create_site))
+        .split_for_parts()
+}

@@ -1,0 +1,111 @@
+#![doc = include_str!("../README.md")]
+
+pub mod api;
+pub mod auth;
+pub mod problem;
+pub mod ui;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use homeward_core::Homeward;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// Largest request body accepted (1 MiB).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// Shared state of the handlers.
+#[derive(Clone)]
+pub struct AppState {
+    /// The node's use cases.
+    pub hw: Homeward,
+    /// Whether cookies carry `Secure` (false only for plain HTTP on loopback).
+    pub secure_cookies: bool,
+    /// Failed sign-ins per e-mail and per client, for throttling.
+    pub login_failures: Arc<Mutex<HashMap<String, (u32, Instant)>>>,
+    /// The OpenAPI document, rendered once.
+    pub openapi_json: Arc<String>,
+}
+
+/// Builds the whole router: API, web UI, health, security headers.
+pub fn router(hw: Homeward, secure_cookies: bool) -> Router {
+    let (api, openapi) = api::router();
+    let openapi_json = Arc::new(openapi.to_pretty_json().unwrap_or_default());
+    let state = AppState {
+        hw,
+        secure_cookies,
+        login_failures: Arc::new(Mutex::new(HashMap::new())),
+        openapi_json,
+    };
+    let api = api.route("/api/v1/openapi.json", get(openapi_doc));
+    Router::new()
+        .merge(api)
+        .merge(ui::router())
+        .route("/healthz", get(healthz))
+        .fallback(fallback)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .layer(header_layer(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .layer(header_layer(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(header_layer(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(header_layer(header::REFERRER_POLICY, "no-referrer"))
+        .layer(header_layer(
+            header::HeaderName::from_static("permissions-policy"),
+            "camera=(), microphone=(), geolocation=(), interest-cohort=()",
+        ))
+        .layer(header_layer(
+            header::HeaderName::from_static("cross-origin-opener-policy"),
+            "same-origin",
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+fn header_layer(
+    name: header::HeaderName,
+    value: &'static str,
+) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+async fn openapi_doc(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        state.openapi_json.as_str().to_owned(),
+    )
+        .into_response()
+}
+
+async fn fallback(uri: axum::http::Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        problem::ApiError::no_route().into_response()
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            ui::layout::message_page("Not found", "There is no page at this address."),
+        )
+            .into_response()
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.hw.store().audit_head().await {
+        Ok(_) => (StatusCode::OK, "ok\n").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n").into_response()
+        }
+    }
+}

@@ -1,0 +1,307 @@
+//! One case: subject, reports, timeline, and the forms to move it and add notes.
+
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use homeward_core::CoreError;
+use homeward_types::wire::{CaseDetail, NoteInput, TransitionInput};
+use homeward_types::{CaseId, CaseState, ReleaseMode};
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use super::layout::{
+    Shell, error_response, marking_badge, minute, page, priority_badge, state_badge,
+};
+use crate::AppState;
+use crate::auth::WebUser;
+
+/// What the user typed in a form that failed, to show it again.
+#[derive(Default)]
+struct Kept {
+    error: Option<String>,
+    to: String,
+    reason: String,
+    mode: String,
+    note: String,
+    note_error: Option<String>,
+}
+
+fn parse_id(raw: &str) -> Result<CaseId, Response> {
+    raw.parse::<CaseId>()
+        .map_err(|_| error_response(&CoreError::NotFound { what: "case" }))
+}
+
+fn view(d: &CaseDetail, shell: &Shell, kept: &Kept) -> Markup {
+    let c = &d.case;
+    let p = &d.person;
+    let body = html! {
+        div.pagehead {
+            div {
+                h1 { (c.reference) " " span.subject { (c.subject) } }
+                div.badges { (state_badge(c.state)) " " (priority_badge(c.priority)) " " (marking_badge(c.marking))
+                    @if let Some(m) = d.release_mode { " " span.badge.muted { "released by " (m.as_str().replace('_', "-")) } } }
+            }
+            div.meta.muted { "Owner: " (c.owner.name) br; "Opened " (minute(&c.created_at)) }
+        }
+        div.grid {
+            section.card {
+                h2 { "Person" }
+                @if p.redacted {
+                    p.notice { "Personal data is withheld: this case belongs to another organisation. Ask its owner through a request." }
+                }
+                dl {
+                    @if !p.names.is_empty() {
+                        dt { "Names" }
+                        dd { ul.names { @for n in &p.names {
+                            li { span.name { (n.text) } " " span.script { (n.script.as_str()) @if let Some(s) = &n.system { " · " (s) } } }
+                        } } }
+                    }
+                    dt { "Sex" } dd { (p.sex.map(|s| s.as_str().to_uppercase()).unwrap_or_else(|| "—".into())) }
+                    dt { "Birth date" } dd { (p.birth_date.clone().unwrap_or_else(|| "—".into())) }
+                    dt { "Nationality" } dd { (p.nationalities.join(", ")) }
+                    @if !p.documents.is_empty() {
+                        dt { "Documents" }
+                        dd { @for doc in &p.documents {
+                            div { (doc.kind.as_str()) " " code { (doc.number) }
+                                @if let Some(st) = &doc.issuing_state { " (" (st) ")" }
+                                @match doc.check_digit_valid { Some(true) => { " ✓" }, Some(false) => { span.bad { " check digit wrong" } }, None => {} } }
+                        } }
+                    }
+                    @if !p.contacts.is_empty() {
+                        dt { "Contacts" }
+                        dd { @for ct in &p.contacts { div { (ct.kind.as_str()) " " code { (ct.normalised) } } } }
+                    }
+                    @if let Some(site) = &c.site { dt { "Site" } dd { (site) } }
+                }
+            }
+            section.card {
+                h2 { "Move this case" }
+                @if d.allowed_transitions.is_empty() {
+                    p.muted { "You cannot move this case." }
+                } @else {
+                    @if let Some(e) = &kept.error { p.error role="alert" { (e) } }
+                    form method="post" action={"/cases/" (c.id) "/transition"} {
+                        input type="hidden" name="csrf" value=(shell.csrf);
+                        label for="to" { "New state" }
+                        select #to name="to" required {
+                            @for s in &d.allowed_transitions {
+                                option value=(s.as_str()) selected[kept.to == s.as_str()] { (s.label()) }
+                            }
+                        }
+                        label for="release_mode" { "Release mode " span.muted { "(when moving to Released)" } }
+                        select #release_mode name="release_mode" {
+                            option value="" { "—" }
+                            @for m in ReleaseMode::ALL {
+                                option value=(m.as_str()) selected[kept.mode == m.as_str()] { (m.as_str().replace('_', "-")) }
+                            }
+                        }
+                        label for="reason" { "Reason" }
+                        textarea #reason name="reason" rows="3" required placeholder="Why the case moves; shown in the timeline" { (kept.reason) }
+                        button.primary type="submit" { "Move case" }
+                    }
+                }
+            }
+        }
+        @for r in &d.reports {
+            section.card {
+                h2 { "Report " span.muted { (minute(&r.created_at)) " by " (r.created_by) } }
+                dl {
+                    @if let Some(v) = &r.reporter_name { dt { "Reporter" } dd { (v) @if let Some(rel) = &r.reporter_relationship { " (" (rel) ")" } } }
+                    @if let Some(v) = &r.reporter_contact { dt { "Reporter contact" } dd { (v) } }
+                    @if let Some(v) = &r.last_contact_date { dt { "Last contact" } dd { (v) @if let Some(ch) = &r.last_contact_channel { " via " (ch) } } }
+                    @if let Some(v) = &r.last_seen_place { dt { "Last known place" } dd { (v) } }
+                    @if let Some(v) = &r.recruitment_channel { dt { "Recruited via" } dd { (v) } }
+                    @if let Some(v) = &r.job_promised { dt { "Job promised" } dd { (v) } }
+                }
+                @if let Some(n) = &r.narrative { p.narrative { (n) } }
+            }
+        }
+        section.card {
+            h2 { "Timeline" }
+            ol.timeline {
+                @for t in &d.transitions {
+                    li {
+                        span.when { (minute(&t.at)) }
+                        @if t.from == t.to { "Opened as " } @else { (t.from.label()) " → " }
+                        (state_badge(t.to))
+                        @if let Some(m) = t.release_mode { " (" (m.as_str().replace('_', "-")) ")" }
+                        div.reason { (t.reason) span.muted { " — " (t.actor) } }
+                    }
+                }
+                @for n in &d.notes {
+                    li.note { span.when { (minute(&n.at)) } "Note " span.muted { "— " (n.author) } div.reason { (n.body) } }
+                }
+            }
+            @if !d.allowed_transitions.is_empty() {
+                form method="post" action={"/cases/" (c.id) "/notes"} {
+                    input type="hidden" name="csrf" value=(shell.csrf);
+                    label for="body" { "Add a note" }
+                    @if let Some(e) = &kept.note_error { p.error role="alert" { (e) } }
+                    textarea #body name="body" rows="2" required { (kept.note) }
+                    button type="submit" { "Add note" }
+                }
+            }
+        }
+    };
+    page(&c.reference, Some(shell), body)
+}
+
+async fn render(
+    state: &AppState,
+    user: &WebUser,
+    id: CaseId,
+    kept: &Kept,
+    status: StatusCode,
+) -> Response {
+    match state.hw.case_detail(&user.actor, id).await {
+        Ok(d) => {
+            let shell = Shell::of(state, user).await;
+            (status, view(&d, &shell, kept)).into_response()
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// GET /cases/{id}
+pub async fn show(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+) -> Response {
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    render(&state, &user, id, &Kept::default(), StatusCode::OK).await
+}
+
+/// The transition form.
+#[derive(Debug, Deserialize)]
+pub struct TransitionForm {
+    csrf: String,
+    to: String,
+    #[serde(default)]
+    release_mode: String,
+    #[serde(default)]
+    reason: String,
+}
+
+fn explain(e: &CoreError) -> String {
+    match e {
+        CoreError::Invalid(errors) => errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field.replace('_', " "), f.message))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+/// POST /cases/{id}/transition
+pub async fn transition(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(f): Form<TransitionForm>,
+) -> Response {
+    if let Err(r) = user.check_csrf(&f.csrf) {
+        return r;
+    }
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let mut kept = Kept {
+        to: f.to.clone(),
+        reason: f.reason.clone(),
+        mode: f.release_mode.clone(),
+        ..Kept::default()
+    };
+    let to = match f.to.parse::<CaseState>() {
+        Ok(s) => s,
+        Err(e) => {
+            kept.error = Some(e.to_string());
+            return render(&state, &user, id, &kept, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    let release_mode = match f.release_mode.trim() {
+        "" => None,
+        m => match m.parse::<ReleaseMode>() {
+            Ok(m) => Some(m),
+            Err(e) => {
+                kept.error = Some(e.to_string());
+                return render(&state, &user, id, &kept, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        },
+    };
+    match state
+        .hw
+        .transition_quiet(
+            &user.actor,
+            id,
+            TransitionInput {
+                to,
+                reason: f.reason,
+                release_mode,
+            },
+        )
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(
+            e @ (CoreError::Invalid(_)
+            | CoreError::InvalidTransition { .. }
+            | CoreError::Conflict(_)),
+        ) => {
+            kept.error = Some(explain(&e));
+            render(&state, &user, id, &kept, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// The note form.
+#[derive(Debug, Deserialize)]
+pub struct NoteForm {
+    csrf: String,
+    #[serde(default)]
+    body: String,
+}
+
+/// POST /cases/{id}/notes
+pub async fn note(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(f): Form<NoteForm>,
+) -> Response {
+    if let Err(r) = user.check_csrf(&f.csrf) {
+        return r;
+    }
+    let id = match parse_id(&id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match state
+        .hw
+        .add_note(
+            &user.actor,
+            id,
+            NoteInput {
+                body: f.body.clone(),
+            },
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(e @ CoreError::Invalid(_)) => {
+            let kept = Kept {
+                note: f.body,
+                note_error: Some(explain(&e)),
+                ..Kept::default()
+            };
+            render(&state, &user, id, &kept, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => error_response(&e),
+    }
+}

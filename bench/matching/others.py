@@ -25,7 +25,8 @@ def splink_run(dfs, link_type, comparisons, blocking, det_rules, id_col="unique_
         retain_intermediate_calculation_columns=False,
     )
     db = DuckDBAPI()
-    linker = Linker(dfs if len(dfs) > 1 else dfs[0], settings, db_api=db)
+    sdfs = [db.register(d, table_name=f"t{i}") for i, d in enumerate(dfs)]
+    linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings)
     linker.training.estimate_probability_two_random_records_match([block_on(*r) for r in det_rules], recall=0.9)
     linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
     for b in blocking[:2]:

@@ -14,9 +14,12 @@ if [[ ! -x "$HERE/.venv/bin/python" ]]; then
   "$HERE/.venv/bin/pip" install -q "splink>=5,<6" duckdb recordlinkage pandas
 fi
 PY="$HERE/.venv/bin/python"
-(cd "$ROOT" && cargo build --release -p homeward -q)
-HW="${HOMEWARD:-$ROOT/target/release/homeward}"
-[[ -x "$HW" ]] || HW="${CARGO_TARGET_DIR:-$ROOT/target}/release/homeward"
+if [[ -z "${HOMEWARD:-}" ]]; then
+  (cd "$ROOT" && cargo build --release -p homeward -q)
+  HW="${CARGO_TARGET_DIR:-$ROOT/target}/release/homeward"
+else
+  HW="$HOMEWARD"   # a prebuilt binary
+fi
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB"
 "$PY" "$HERE/prepare.py" "$WORK"
 "$HW" gen persons --n 100000 --seed 100 --out "$WORK/synth100k.csv"

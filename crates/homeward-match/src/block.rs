@@ -100,11 +100,37 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
         out.push(tagged(30, &ph.e164));
         out.push(tagged(31, &ph.tail));
     }
-    if let Some(d) = &p.passport {
-        out.push(tagged(32, d));
+    // Documents, and their characters sorted (catches transposed digits).
+    for (tag, d) in [(32, &p.passport), (33, &p.id_no)] {
+        if let Some(d) = d {
+            out.push(tagged(tag, d));
+            let mut sorted: Vec<u8> = d.bytes().collect();
+            sorted.sort_unstable();
+            out.push(tagged(tag + 10, &String::from_utf8_lossy(&sorted)));
+        }
     }
-    if let Some(d) = &p.id_no {
-        out.push(tagged(33, d));
+    // The whole home address (its set of words).
+    if p.address.len() >= 2 {
+        out.push(
+            p.address
+                .iter()
+                .fold(0x2d35_8dcc_aa6c_78a5, |h, w| mix(38, h, *w)),
+        );
+    }
+    // Each name part with the birth year: one badly typed part does not hide the person.
+    if let Some(d) = &p.dob {
+        for n in p.names.iter().take(2) {
+            for t in n
+                .tokens
+                .iter()
+                .filter(|t| !t.optional && !t.initial)
+                .take(4)
+            {
+                if let Some(k) = token_keys(t).first() {
+                    out.push(mix(39, *k, u64::from(d.year)));
+                }
+            }
+        }
     }
     out.extend(p.handles.iter().map(|h| mix(34, *h, 0)));
     let mut inits: Vec<u8> = p
@@ -120,6 +146,29 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
         let dk = u64::from(d.year) << 16 | u64::from(m) << 8 | u64::from(day);
         for i in &inits {
             out.push(mix(35, dk, u64::from(*i)));
+        }
+        // Birth date with the surname as a Han character, whatever the romanisation
+        // ("Zhou" / "Chow" / 周).
+        let mut sur: Vec<u16> = p
+            .names
+            .iter()
+            .flat_map(|n| n.tokens.iter())
+            .flat_map(|t| {
+                let own = if t.han {
+                    crate::han::char_id(t.text.chars().next().unwrap_or(' '))
+                } else {
+                    None
+                };
+                own.into_iter()
+                    .chain(t.chars.iter().copied())
+                    .filter(|c| crate::han::is_surname_id(*c))
+                    .take(4)
+            })
+            .collect();
+        sur.sort_unstable();
+        sur.dedup();
+        for c in sur.iter().take(8) {
+            out.push(mix(37, dk, u64::from(*c)));
         }
     }
     if let Some(pc) = &p.postcode {

@@ -138,6 +138,7 @@ fn via_words(via: &[Sys]) -> String {
             Sys::Cantonese => Some("Han characters and Cantonese romanisation"),
             Sys::Dialect => Some("Han surname and its Hokkien/Teochew/Hakka/Vietnamese reading"),
             Sys::Thai => Some("Thai script and its romanisation"),
+            Sys::Across => Some("romanisations of the same Han characters in different systems"),
             Sys::Latin => None,
         })
         .collect();

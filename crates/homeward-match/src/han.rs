@@ -149,6 +149,64 @@ static DIALECT: LazyLock<HashMap<char, &'static [&'static str]>> = LazyLock::new
     m
 });
 
+/// Characters in a fixed order (the table's), so a character has a small stable id.
+static IDS: LazyLock<(Vec<char>, HashMap<char, u16>)> = LazyLock::new(|| {
+    let mut v: Vec<char> = TABLE.keys().map(|c| simplify(*c)).collect();
+    v.sort_unstable();
+    v.dedup();
+    let m = v.iter().enumerate().map(|(i, c)| (*c, i as u16)).collect();
+    (v, m)
+});
+
+/// Every romanised spelling (pinyin, Hong Kong, Jyutping, dialect surname readings) → the
+/// simplified characters it can stand for.
+static SPELLINGS: LazyLock<HashMap<String, Vec<u16>>> = LazyLock::new(|| {
+    let mut m: HashMap<String, Vec<u16>> = HashMap::new();
+    let mut add = |spelling: String, c: char| {
+        if let Some(id) = char_id(c) {
+            let v = m.entry(spelling).or_default();
+            if !v.contains(&id) {
+                v.push(id);
+            }
+        }
+    };
+    for (c, r) in TABLE.iter() {
+        for p in &r.pinyin {
+            add((*p).to_owned(), *c);
+        }
+        for j in &r.jyutping {
+            add(jyutping_to_hk(j), *c);
+            add((*j).to_owned(), *c);
+        }
+    }
+    for (c, rs) in DIALECT_SURNAMES {
+        for r in *rs {
+            add(crate::text::fold_latin(r), *c);
+        }
+    }
+    for v in m.values_mut() {
+        v.sort_unstable();
+    }
+    m
+});
+
+/// Stable id of a character (after simplification), if in the table.
+pub fn char_id(c: char) -> Option<u16> {
+    IDS.1.get(&simplify(c)).copied()
+}
+
+/// Ids of the characters a romanised syllable can stand for, sorted (empty if none).
+pub fn spelled(syllable: &str) -> &'static [u16] {
+    SPELLINGS.get(syllable).map_or(&[], Vec::as_slice)
+}
+
+/// True if the character with this id is a common surname.
+pub fn is_surname_id(id: u16) -> bool {
+    IDS.0
+        .get(usize::from(id))
+        .is_some_and(|c| DIALECT.contains_key(c))
+}
+
 /// True for CJK unified ideographs (basic block and extension A).
 pub fn is_han(c: char) -> bool {
     matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3400}'..='\u{4dbf}' | '\u{f900}'..='\u{faff}')
@@ -243,6 +301,10 @@ mod tests {
         assert_eq!(simplify('陈'), '陈');
         assert!(dialect_surname('陳').contains(&"tan"));
         assert!(dialect_surname('黃').contains(&"ng"));
+        let chow = spelled("chow");
+        let zhou = spelled("zhou");
+        assert!(chow.iter().any(|c| zhou.binary_search(c).is_ok()));
+        assert!(char_id('周').is_some_and(|id| chow.contains(&id) && is_surname_id(id)));
     }
 
     #[test]

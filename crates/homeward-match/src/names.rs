@@ -33,6 +33,8 @@ pub enum Sys {
     Cantonese,
     /// Hokkien/Teochew/Hakka/Sino-Vietnamese surname reading.
     Dialect,
+    /// Two Latin spellings that can romanise the same Han character in different systems.
+    Across,
     /// Romanised from Thai script.
     Thai,
 }
@@ -54,6 +56,8 @@ pub struct Token {
     pub thai: bool,
     /// A single-letter initial.
     pub initial: bool,
+    /// Ids of the Han characters this token can be a romanisation of (or is).
+    pub chars: &'static [u16],
     /// A title or honorific that may be missing from another record.
     pub optional: bool,
 }
@@ -93,6 +97,11 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
         han: false,
         thai: sys == Sys::Thai,
         initial: word.len() == 1,
+        chars: if sys == Sys::Latin && word.len() <= 6 {
+            han::spelled(word)
+        } else {
+            &[]
+        },
         optional,
     }
 }
@@ -134,6 +143,7 @@ fn han_token(c: char, surname_position: bool) -> Token {
         han: true,
         thai: false,
         initial: false,
+        chars: &[],
         optional: false,
     }
 }
@@ -300,6 +310,9 @@ fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
     }
     if a.han || b.han {
         return (0, None);
+    }
+    if !a.chars.is_empty() && a.chars.iter().any(|c| b.chars.binary_search(c).is_ok()) {
+        return (1, Some(Sys::Across));
     }
     if a.initial || b.initial {
         let ok = a.text.chars().next() == b.text.chars().next();

@@ -15,7 +15,6 @@ pub use model::Model;
 pub use signals::{Contact, MAX_SIGNALS, Signal, SignalKind, SignalList, extract_contacts};
 pub use train::{LabelledAd, TrainOptions, TrainReport, train};
 
-use model::TopTokens;
 use rules::{MAX_RULES, RuleHits, RuleSet};
 use salary::{MarketPay, Offer};
 
@@ -93,8 +92,10 @@ pub(crate) fn ad_text(ad: &Ad, out: &mut String) -> bool {
         if room == 0 {
             return true;
         }
-        cut |= text::normalize_into(out, f, room.min(MAX_FIELD_BYTES));
+        // Each field starts with a newline: a separator in front of the first word, which the
+        // rules' short-word patterns rely on.
         out.push('\n');
+        cut |= text::normalize_into(out, f, room.min(MAX_FIELD_BYTES));
     }
     cut
 }
@@ -143,7 +144,6 @@ pub(crate) struct Evidence {
     pub offer: Option<(Offer, f32)>,
     pub margin: f32,
     pub coverage: f32,
-    pub top: TopTokens,
 }
 
 /// Index of the market-pay pseudo-rule in the weight vector.
@@ -264,14 +264,24 @@ impl Screener {
 
     /// Screens free text (a pasted offer or message).
     pub fn screen_text(&self, raw: &str) -> Verdict {
-        let mut text = String::new();
+        let mut text = String::from("\n");
         let truncated = text::normalize_into(&mut text, raw, MAX_TEXT_BYTES);
         self.screen_normalised(&text, truncated)
     }
 
     pub(crate) fn evidence(&self, text: &str) -> Evidence {
+        // One tokeniser pass feeds the rules (phrase starts) and the model (features).
         let mut hits = RuleHits::default();
-        self.rules.scan(text, &mut hits);
+        let mut acc = self.model.accumulator();
+        let stop = &*model::STOP;
+        text::tokenize(
+            text,
+            |h| stop.contains(h),
+            |s, e, h| self.rules.on_word(text, s, e, h, &mut hits),
+            |ft| acc.push(ft.hash),
+        );
+        self.rules.scan_rest(text, &mut hits);
+        let (margin, coverage) = acc.finish();
         let mut offer = None;
         if (hits.fired(self.rules.low_skill_rule) || hits.fired(self.rules.no_experience_rule))
             && let Some(o) = salary::best_offer(text, self.rules, &hits, self.pay)
@@ -292,14 +302,11 @@ impl Screener {
                 offer = Some((o, ratio));
             }
         }
-        let mut top = TopTokens::default();
-        let (margin, coverage) = self.model.margin(text, &mut top);
         Evidence {
             hits,
             offer,
             margin,
             coverage,
-            top,
         }
     }
 
@@ -333,7 +340,7 @@ impl Screener {
             let h = &ev.hits.hits[i];
             let triggers = h.triggers[..usize::from(h.ntrig)]
                 .iter()
-                .filter_map(|&p| self.rules.patterns.get(p as usize).cloned())
+                .filter_map(|&p| self.rules.display(p as usize))
                 .collect();
             reasons.push(Reason {
                 code: r.code.as_str(),
@@ -374,8 +381,9 @@ impl Screener {
             });
         });
         if model_logit > 0.5 {
-            let triggers = ev
-                .top
+            let triggers = self
+                .model
+                .top_tokens(text)
                 .items
                 .iter()
                 .filter(|(c, _, _)| *c > 0.0)

@@ -12,47 +12,29 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use crate::ScreenError;
-use crate::text::{FNV_SEED, Feature, fnv, for_each_feature, mix};
+use crate::text::{FNV_SEED, Feature, HashSet64, for_each_feature, hash_bytes, mix};
 
 /// English stop words, skipped as the EMSCAD preprocessing skipped them.
 pub(crate) struct StopSet {
-    table: Vec<u64>,
+    set: HashSet64,
 }
 
 impl StopSet {
     fn new(src: &str) -> StopSet {
-        let mut table = vec![0u64; 1024];
-        for w in src
+        let words = src
             .lines()
             .filter(|l| !l.starts_with('#'))
             .flat_map(str::split_whitespace)
-        {
-            if w.contains('\'') {
-                continue;
-            }
-            let h = mix(fnv(FNV_SEED, w.as_bytes()));
-            let mut i = (h as usize) & 1023;
-            while table[i] != 0 && table[i] != h {
-                i = (i + 1) & 1023;
-            }
-            table[i] = h;
+            .filter(|w| !w.contains('\''))
+            .map(|w| mix(hash_bytes(FNV_SEED, w.as_bytes())));
+        StopSet {
+            set: HashSet64::new(words),
         }
-        StopSet { table }
     }
 
     #[inline]
     pub fn contains(&self, h: u64) -> bool {
-        let mut i = (h as usize) & 1023;
-        loop {
-            let v = self.table[i];
-            if v == h {
-                return true;
-            }
-            if v == 0 {
-                return false;
-            }
-            i = (i + 1) & 1023;
-        }
+        self.set.contains(h)
     }
 }
 
@@ -71,30 +53,41 @@ pub(crate) fn for_each_bucket(text: &str, bits: u8, mut f: impl FnMut(usize, u32
         |ft| {
             f(
                 (ft.hash >> shift) as usize,
-                ((ft.hash >> 20) & 31) as u32,
+                ((ft.hash >> 20) & FP_MASK) as u32,
                 ft,
             )
         },
     );
 }
 
-/// One hash bucket of a trained model.
+/// Fingerprint bits per feature (a bucket remembers up to 16 fingerprints).
+pub(crate) const FP_BITS: u32 = 4;
+const FP_MASK: u64 = (1 << FP_BITS) - 1;
+/// Fixed-point scale of the stored idf².
+const I2_SCALE: f32 = 256.0;
+
+/// One hash bucket of a trained model (8 bytes, so more of the table stays in cache).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub(crate) struct Bucket {
     /// idf·w
     pub wi: f32,
-    /// idf²
-    pub i2: f32,
+    /// idf², fixed point (× `I2_SCALE`)
+    pub i2q: u16,
     /// One bit per fingerprint of the tokens trained into this bucket: a token whose bit is
     /// not set was never seen in training and is ignored (no hash-collision noise, and an honest
     /// coverage figure).
-    pub mask: u32,
+    pub mask: u16,
 }
 
 impl Bucket {
     #[inline]
     pub fn knows(&self, fp: u32) -> bool {
         self.mask & (1 << fp) != 0
+    }
+
+    #[inline]
+    pub fn i2(&self) -> f32 {
+        f32::from(self.i2q) / I2_SCALE
     }
 }
 
@@ -155,6 +148,67 @@ fn default_unknown() -> f32 {
     UNKNOWN_LOGIT
 }
 
+const ACC_BUF: usize = 128;
+
+/// Accumulates the margin of a stream of feature hashes: `(margin, coverage)` where coverage is
+/// the share of token occurrences the model knows (see [`coverage`]).
+///
+/// Hashes are buffered and looked up in a branch-free loop, so the table reads overlap.
+pub(crate) struct MarginAcc<'m> {
+    model: &'m Model,
+    buf: [u32; ACC_BUF],
+    n: usize,
+    dot: f32,
+    norm: f32,
+    known: f32,
+    total: u32,
+}
+
+impl MarginAcc<'_> {
+    #[inline]
+    pub fn push(&mut self, hash: u64) {
+        let shift = 64 - u32::from(self.model.bits);
+        let code = (((hash >> shift) as u32) << FP_BITS) | ((hash >> 20) & FP_MASK) as u32;
+        self.buf[self.n] = code;
+        self.n += 1;
+        self.total += 1;
+        if self.n == ACC_BUF {
+            self.flush();
+        }
+    }
+
+    #[inline]
+    fn flush(&mut self) {
+        let table = &self.model.table;
+        let (mut dot, mut norm, mut known) = (0.0f32, 0.0f32, 0.0f32);
+        for &code in &self.buf[..self.n] {
+            let bk = table
+                .get((code >> FP_BITS) as usize)
+                .copied()
+                .unwrap_or_default();
+            let k = ((bk.mask >> (code & FP_MASK as u32)) & 1) as f32;
+            dot += k * bk.wi;
+            norm += k * bk.i2();
+            known += k;
+        }
+        self.dot += dot;
+        self.norm += norm;
+        self.known += known;
+        self.n = 0;
+    }
+
+    pub fn finish(mut self) -> (f32, f32) {
+        self.flush();
+        let m = &self.model;
+        let margin = if self.norm > 0.0 {
+            m.bias + self.dot / self.norm.sqrt()
+        } else {
+            m.bias
+        };
+        (margin, coverage(self.known as u32, self.total))
+    }
+}
+
 /// The best-scoring tokens of one ad (for explanations).
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct TopTokens {
@@ -197,31 +251,40 @@ impl Model {
 
     /// The raw margin of normalised text, collecting the strongest tokens.
     #[inline]
-    /// Returns `(margin, coverage)`: coverage is the share of token occurrences the model knows.
-    pub(crate) fn margin(&self, text: &str, top: &mut TopTokens) -> (f32, f32) {
-        let mut dot = 0.0f32;
-        let mut norm = 0.0f32;
-        let (mut known, mut total) = (0u32, 0u32);
-        let table = &self.table;
+    /// Returns `(margin, coverage)` of normalised text (see [`MarginAcc`]).
+    #[cfg(test)]
+    pub(crate) fn margin(&self, text: &str) -> (f32, f32) {
+        let stop = &*STOP;
+        let mut acc = self.accumulator();
+        for_each_feature(text, |h| stop.contains(h), |ft| acc.push(ft.hash));
+        acc.finish()
+    }
+
+    /// A margin accumulator, fed one feature hash at a time.
+    pub(crate) fn accumulator(&self) -> MarginAcc<'_> {
+        MarginAcc {
+            model: self,
+            buf: [0; ACC_BUF],
+            n: 0,
+            dot: 0.0,
+            norm: 0.0,
+            known: 0.0,
+            total: 0,
+        }
+    }
+
+    /// The tokens of `text` that pushed the margin up most (for explanations).
+    pub(crate) fn top_tokens(&self, text: &str) -> TopTokens {
+        let mut top = TopTokens::default();
         for_each_bucket(text, self.bits, |b, fp, ft| {
-            total += 1;
-            if let Some(bk) = table.get(b)
+            if let Some(bk) = self.table.get(b)
                 && bk.knows(fp)
+                && bk.wi > top.items[2].0
             {
-                dot += bk.wi;
-                norm += bk.i2;
-                known += 1;
-                if bk.wi > top.items[2].0 {
-                    top.offer(bk.wi, ft.start, ft.end);
-                }
+                top.offer(bk.wi, ft.start, ft.end);
             }
         });
-        let m = if norm > 0.0 {
-            self.bias + dot / norm.sqrt()
-        } else {
-            self.bias
-        };
-        (m, coverage(known, total))
+        top
     }
 
     /// The model's calibrated log-odds: the Platt-scaled margin where the model knows the words,
@@ -233,7 +296,7 @@ impl Model {
     }
 
     /// Serialises the model: a JSON header line, then little-endian
-    /// `(u32 bucket, f32 w·idf, f32 idf², u32 fingerprint mask)` for each bucket seen in training.
+    /// `(u32 bucket, f32 w·idf, u16 idf²×256, u16 fingerprint mask)` for each bucket seen in training.
     pub fn to_bytes(&self) -> Result<Vec<u8>, ScreenError> {
         let nz: Vec<(usize, Bucket)> = self
             .table
@@ -259,7 +322,7 @@ impl Model {
         for (i, bk) in nz {
             out.extend_from_slice(&(i as u32).to_le_bytes());
             out.extend_from_slice(&bk.wi.to_le_bytes());
-            out.extend_from_slice(&bk.i2.to_le_bytes());
+            out.extend_from_slice(&bk.i2q.to_le_bytes());
             out.extend_from_slice(&bk.mask.to_le_bytes());
         }
         Ok(out)
@@ -281,22 +344,22 @@ impl Model {
             return Err(bad("bits out of range"));
         }
         let body = &bytes[nl + 1..];
-        if body.len() != header.entries.saturating_mul(16) {
+        if body.len() != header.entries.saturating_mul(12) {
             return Err(bad("length does not match header"));
         }
         let size = 1usize << header.bits;
         let mut table = vec![Bucket::default(); size];
-        for rec in body.chunks_exact(16) {
+        for rec in body.chunks_exact(12) {
             let word = |o: usize| [rec[o], rec[o + 1], rec[o + 2], rec[o + 3]];
             let i = u32::from_le_bytes(word(0)) as usize;
             let a = f32::from_le_bytes(word(4));
-            let b = f32::from_le_bytes(word(8));
-            let mask = u32::from_le_bytes(word(12));
-            if !a.is_finite() || !b.is_finite() || b < 0.0 {
+            let i2q = u16::from_le_bytes([rec[8], rec[9]]);
+            let mask = u16::from_le_bytes([rec[10], rec[11]]);
+            if !a.is_finite() {
                 return Err(bad("non-finite weight"));
             }
             *table.get_mut(i).ok_or_else(|| bad("bucket out of range"))? =
-                Bucket { wi: a, i2: b, mask };
+                Bucket { wi: a, i2q, mask };
         }
         let finite = header.bias.is_finite()
             && header.platt.iter().all(|v| v.is_finite())
@@ -322,7 +385,7 @@ impl Model {
 // ---------------------------------------------------------------------------------------------
 // Training
 
-/// One document for the logistic regression: feature occurrences, each `bucket << 5 | fingerprint`.
+/// One document for the logistic regression: feature occurrences, each `bucket << FP_BITS | fingerprint`.
 pub(crate) struct Doc {
     pub buckets: Vec<u32>,
     pub label: bool,
@@ -335,6 +398,8 @@ pub(crate) struct FitOptions {
     /// Inverse regularisation strength, as scikit-learn's `C`.
     pub c: f64,
     pub iterations: usize,
+    /// Features in fewer documents than this are dropped.
+    pub min_df: u32,
 }
 
 /// Fitted weights per bucket, and the bias.
@@ -348,11 +413,11 @@ impl Fitted {
     pub fn margin(&self, buckets: &[u32]) -> (f32, f32) {
         let (mut dot, mut norm, mut known) = (0.0f32, 0.0f32, 0u32);
         for &code in buckets {
-            if let Some(bk) = self.table.get((code >> 5) as usize)
-                && bk.knows(code & 31)
+            if let Some(bk) = self.table.get((code >> FP_BITS) as usize)
+                && bk.knows(code & FP_MASK as u32)
             {
                 dot += bk.wi;
-                norm += bk.i2;
+                norm += bk.i2();
                 known += 1;
             }
         }
@@ -375,14 +440,14 @@ pub(crate) fn fit(docs: &[&Doc], opts: FitOptions) -> Fitted {
     let n = docs.len().max(1);
     // Document frequency and smoothed idf, as scikit-learn's TfidfVectorizer(smooth_idf=True).
     let mut df = vec![0u32; size];
-    let mut masks = vec![0u32; size];
+    let mut masks = vec![0u16; size];
     let mut scratch: Vec<u32> = Vec::new();
     for d in docs {
         for &code in &d.buckets {
-            masks[(code >> 5) as usize] |= 1 << (code & 31);
+            masks[(code >> FP_BITS) as usize] |= 1 << (code & FP_MASK as u32);
         }
         scratch.clear();
-        scratch.extend(d.buckets.iter().map(|&c| c >> 5));
+        scratch.extend(d.buckets.iter().map(|&c| c >> FP_BITS));
         scratch.sort_unstable();
         scratch.dedup();
         for &b in &scratch {
@@ -394,7 +459,7 @@ pub(crate) fn fit(docs: &[&Doc], opts: FitOptions) -> Fitted {
     let mut idf: Vec<f64> = Vec::new();
     let mut global: Vec<usize> = Vec::new();
     for (b, &f) in df.iter().enumerate() {
-        if f > 0 {
+        if f >= opts.min_df.max(1) {
             local[b] = idf.len() as u32;
             idf.push(((1.0 + n as f64) / (1.0 + f64::from(f))).ln() + 1.0);
             global.push(b);
@@ -405,7 +470,12 @@ pub(crate) fn fit(docs: &[&Doc], opts: FitOptions) -> Fitted {
     let mut max_sq: f64 = 0.0;
     for d in docs {
         scratch.clear();
-        scratch.extend(d.buckets.iter().map(|&c| local[(c >> 5) as usize]));
+        scratch.extend(
+            d.buckets
+                .iter()
+                .map(|&c| local[(c >> FP_BITS) as usize])
+                .filter(|&l| l != u32::MAX),
+        );
         scratch.sort_unstable();
         let norm: f64 = scratch
             .iter()
@@ -483,7 +553,9 @@ pub(crate) fn fit(docs: &[&Doc], opts: FitOptions) -> Fitted {
     for (i, &b) in global.iter().enumerate() {
         table[b] = Bucket {
             wi: (idf[i] * w[i]) as f32,
-            i2: (idf[i] * idf[i]) as f32,
+            i2q: (idf[i] * idf[i] * f64::from(I2_SCALE))
+                .round()
+                .min(f64::from(u16::MAX)) as u16,
             mask: masks[b],
         };
     }
@@ -537,7 +609,7 @@ mod tests {
     fn doc(text: &str, label: bool) -> Doc {
         let mut buckets = Vec::new();
         for_each_bucket(&normalize(text), 12, |b, fp, _| {
-            buckets.push((b as u32) << 5 | fp)
+            buckets.push((b as u32) << FP_BITS | fp)
         });
         Doc { buckets, label }
     }
@@ -557,6 +629,7 @@ mod tests {
                 bits: 12,
                 c: 10.0,
                 iterations: 200,
+                min_df: 1,
             },
         );
         assert!(f.margin(&doc("earn money", true).buckets).0 > 0.0);

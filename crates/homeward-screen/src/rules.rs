@@ -4,11 +4,12 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::automaton::OverlappingState;
+use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, Input, MatchKind, StartKind};
 use serde::Deserialize;
 
 use crate::ScreenError;
-use crate::text::{Class, class, normalize};
+use crate::text::{Class, HashSet64, class, normalize, word_hash};
 
 /// The most rules a rule set may hold (per-ad scratch space is a fixed array).
 pub(crate) const MAX_RULES: usize = 24;
@@ -60,6 +61,30 @@ struct PatternInfo {
     bound_end: bool,
 }
 
+/// The automata of a rule set, each with the global pattern id of its patterns.
+#[derive(Debug)]
+struct Automata {
+    word: Option<(AhoCorasick, Vec<u32>)>,
+    sep: Option<(AhoCorasick, Vec<u32>)>,
+    other: Option<(AhoCorasick, Vec<u32>)>,
+    /// Hashes of the first word of each pattern in `word`.
+    first_words: HashSet64,
+}
+
+/// The first word of an ASCII pattern: its leading run of letters, or of digits (a pattern
+/// starting with a separator has none).
+fn first_word(p: &[u8]) -> Option<&[u8]> {
+    let first = *p.first()?;
+    let len = if first.is_ascii_alphabetic() {
+        p.iter().take_while(|b| b.is_ascii_alphabetic()).count()
+    } else if first.is_ascii_digit() {
+        p.iter().take_while(|b| b.is_ascii_digit()).count()
+    } else {
+        0
+    };
+    (len > 0).then(|| &p[..len])
+}
+
 /// The compiled rules.
 #[derive(Debug)]
 pub(crate) struct RuleSet {
@@ -67,7 +92,7 @@ pub(crate) struct RuleSet {
     pub patterns: Vec<String>,
     info: Vec<PatternInfo>,
     pub places: Vec<String>,
-    automaton: Option<AhoCorasick>,
+    automata: Automata,
     pub zone_rule: Option<u8>,
     pub currency_rule: Option<u8>,
     pub low_skill_rule: Option<u8>,
@@ -189,11 +214,12 @@ impl RuleSet {
                 }
                 let first = norm.chars().next();
                 let last = norm.chars().next_back();
+                let bound_end = !prefix && last.is_some_and(|c| class(c) == Class::Word);
                 info.push(PatternInfo {
                     rule: ri,
                     place,
                     bound_start: first.is_some_and(|c| class(c) == Class::Word),
-                    bound_end: !prefix && last.is_some_and(|c| class(c) == Class::Word),
+                    bound_end,
                 });
                 patterns.push(norm);
             };
@@ -229,19 +255,57 @@ impl RuleSet {
                 negatable: def.negatable,
             });
         }
-        let automaton = Some(
+        // Three automata, so that plain ASCII text costs little:
+        // - ASCII patterns that start with a word: searched anchored, only at word starts whose
+        //   first word (letters or digits) begins some pattern (a hash-set test per word);
+        // - ASCII patterns that start with a separator ("$"): a small unanchored automaton;
+        // - patterns with other characters: unanchored, run only on text that is not ASCII.
+        let mut word_ids = Vec::new();
+        let mut sep_ids = Vec::new();
+        let mut other_ids = Vec::new();
+        let mut first_words = Vec::new();
+        for (i, p) in patterns.iter().enumerate() {
+            if !p.is_ascii() {
+                other_ids.push(i as u32);
+            } else if let Some(w) = first_word(p.as_bytes()) {
+                word_ids.push(i as u32);
+                first_words.push(word_hash(w));
+            } else {
+                sep_ids.push(i as u32);
+            }
+        }
+        let build = |ids: &[u32], anchored: bool| -> Result<Option<AhoCorasick>, ScreenError> {
+            if ids.is_empty() {
+                return Ok(None);
+            }
             AhoCorasick::builder()
                 .match_kind(MatchKind::Standard)
                 .kind(Some(AhoCorasickKind::DFA))
-                .build(&patterns)
-                .map_err(|e| ScreenError::Data(format!("rules automaton: {e}")))?,
-        );
+                .start_kind(if anchored {
+                    StartKind::Anchored
+                } else {
+                    StartKind::Unanchored
+                })
+                .build(ids.iter().map(|&i| &patterns[i as usize]))
+                .map(Some)
+                .map_err(|e| ScreenError::Data(format!("rules automaton: {e}")))
+        };
+        let word_ac = build(&word_ids, true)?;
+        let sep_ac = build(&sep_ids, false)?;
+        let other_ac = build(&other_ids, false)?;
+        let automata = Automata {
+            word: word_ac.map(|a| (a, word_ids)),
+            sep: sep_ac.map(|a| (a, sep_ids)),
+            other: other_ac.map(|a| (a, other_ids)),
+            first_words: HashSet64::new(first_words),
+        };
         let find = |code: &str| {
             rules
                 .iter()
                 .position(|r| r.code == code)
                 .and_then(|i| u8::try_from(i).ok())
         };
+
         Ok(RuleSet {
             zone_rule: find("compound_zone"),
             currency_rule: find("currency"),
@@ -251,59 +315,114 @@ impl RuleSet {
             patterns,
             info,
             places,
-            automaton,
+            automata,
         })
     }
 
-    /// Runs every lexicon over normalised `text` in one pass.
+    /// Runs every lexicon over normalised `text` (the screener does the same inside its one pass).
+    #[cfg(test)]
     pub fn scan(&self, text: &str, out: &mut RuleHits) {
-        let Some(automaton) = &self.automaton else {
+        crate::text::tokenize(
+            text,
+            |_| true,
+            |s, e, h| self.on_word(text, s, e, h, out),
+            |_| {},
+        );
+        self.scan_rest(text, out);
+    }
+
+    /// The per-word part of [`RuleSet::scan`], fed by the tokeniser: phrases that start with a
+    /// word are searched (anchored) only where a word that begins some phrase stands.
+    #[inline]
+    pub fn on_word(&self, text: &str, start: usize, _end: usize, hash: u64, out: &mut RuleHits) {
+        let Some((ac, ids)) = &self.automata.word else {
             return;
         };
-        for m in automaton.find_overlapping_iter(text) {
-            let pid = m.pattern().as_usize();
-            let Some(pi) = self.info.get(pid) else {
-                continue;
-            };
-            if pi.bound_start && is_letter(text[..m.start()].chars().next_back()) {
-                continue;
-            }
-            if pi.bound_end && is_letter(text[m.end()..].chars().next()) {
-                continue;
-            }
-            let rule = usize::from(pi.rule);
-            if self.rules.get(rule).is_some_and(|r| r.negatable) && negated(text, m.start()) {
-                continue;
-            }
-            if Some(pi.rule) == self.currency_rule {
-                if let Some(place) = pi.place
-                    && out.ncurrencies < MAX_CURRENCY_HITS
-                {
-                    out.currencies[out.ncurrencies] = CurrencyHit {
-                        start: m.start() as u32,
-                        end: m.end() as u32,
-                        place,
-                    };
-                    out.ncurrencies += 1;
-                }
-                continue;
-            }
-            if let Some(place) = pi.place {
-                if Some(pi.rule) == self.zone_rule && out.zone_country.is_none() {
-                    out.zone_country = Some(place);
-                } else if out.country.is_none() {
-                    out.country = Some(place);
-                }
-            }
-            let hit = &mut out.hits[rule];
-            hit.count = hit.count.saturating_add(1);
-            let pid32 = pid as u32;
-            let n = usize::from(hit.ntrig);
-            if n < MAX_TRIGGERS && !hit.triggers[..n].contains(&pid32) {
-                hit.triggers[n] = pid32;
-                hit.ntrig += 1;
+        if !self.automata.first_words.contains(hash) {
+            return;
+        }
+        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+        let mut state = OverlappingState::start();
+        loop {
+            ac.find_overlapping(input.clone(), &mut state);
+            let Some(m) = state.get_match() else { break };
+            if let Some(&pid) = ids.get(m.pattern().as_usize()) {
+                self.on_match(pid as usize, m.start(), m.end(), text, out);
             }
         }
+    }
+
+    /// The rest of [`RuleSet::scan`]: phrases that start with a separator, and phrases in
+    /// other scripts (only when the text is not all ASCII).
+    pub fn scan_rest(&self, text: &str, out: &mut RuleHits) {
+        let a = &self.automata;
+        if let Some((ac, ids)) = &a.sep {
+            self.scan_with(ac, ids, text, out);
+        }
+        if let Some((ac, ids)) = &a.other
+            && !text.is_ascii()
+        {
+            self.scan_with(ac, ids, text, out);
+        }
+    }
+
+    fn scan_with(&self, automaton: &AhoCorasick, ids: &[u32], text: &str, out: &mut RuleHits) {
+        for m in automaton.find_overlapping_iter(text) {
+            if let Some(&pid) = ids.get(m.pattern().as_usize()) {
+                self.on_match(pid as usize, m.start(), m.end(), text, out);
+            }
+        }
+    }
+
+    /// Records one pattern occurrence at `start..end`, after the boundary and negation checks.
+    fn on_match(&self, pid: usize, start: usize, end: usize, text: &str, out: &mut RuleHits) {
+        let Some(pi) = self.info.get(pid) else {
+            return;
+        };
+        if pi.bound_start && is_letter(text[..start].chars().next_back()) {
+            return;
+        }
+        if pi.bound_end && is_letter(text[end..].chars().next()) {
+            return;
+        }
+        let rule = usize::from(pi.rule);
+        if self.rules.get(rule).is_some_and(|r| r.negatable) && negated(text, start) {
+            return;
+        }
+        if Some(pi.rule) == self.currency_rule {
+            if let Some(place) = pi.place
+                && out.ncurrencies < MAX_CURRENCY_HITS
+            {
+                out.currencies[out.ncurrencies] = CurrencyHit {
+                    start: start as u32,
+                    end: end as u32,
+                    place,
+                };
+                out.ncurrencies += 1;
+            }
+            return;
+        }
+        if let Some(place) = pi.place {
+            if Some(pi.rule) == self.zone_rule && out.zone_country.is_none() {
+                out.zone_country = Some(place);
+            } else if out.country.is_none() {
+                out.country = Some(place);
+            }
+        }
+        let hit = &mut out.hits[rule];
+        hit.count = hit.count.saturating_add(1);
+        let pid32 = pid as u32;
+        let n = usize::from(hit.ntrig);
+        if n < MAX_TRIGGERS && !hit.triggers[..n].contains(&pid32) {
+            hit.triggers[n] = pid32;
+            hit.ntrig += 1;
+        }
+    }
+
+    /// A pattern as shown in a reason.
+    pub fn display(&self, pid: usize) -> Option<String> {
+        let p = self.patterns.get(pid)?;
+        Some(p.clone())
     }
 
     /// Log-odds contribution of a rule that fired with `distinct` different triggers.
@@ -326,7 +445,12 @@ static EMPTY: LazyLock<RuleSet> = LazyLock::new(|| RuleSet {
     patterns: Vec::new(),
     info: Vec::new(),
     places: Vec::new(),
-    automaton: None,
+    automata: Automata {
+        word: None,
+        sep: None,
+        other: None,
+        first_words: HashSet64::new([]),
+    },
     zone_rule: None,
     currency_rule: None,
     low_skill_rule: None,
@@ -346,7 +470,7 @@ mod tests {
     fn fired(text: &str) -> Vec<String> {
         let rs = shipped().unwrap();
         let mut hits = RuleHits::default();
-        rs.scan(&normalize(text), &mut hits);
+        rs.scan(&format!("\n{}", normalize(text)), &mut hits);
         rs.rules
             .iter()
             .enumerate()

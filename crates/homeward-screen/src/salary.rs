@@ -306,7 +306,7 @@ mod tests {
     #[expect(clippy::unwrap_used, reason = "test")]
     fn offer(text: &str) -> Option<f32> {
         let rs = rules::shipped().unwrap();
-        let text = normalize(text);
+        let text = format!("\n{}", normalize(text));
         let mut hits = RuleHits::default();
         rs.scan(&text, &mut hits);
         best_offer(&text, rs, &hits, shipped().unwrap()).map(|o| o.usd_month.round())

@@ -28,7 +28,7 @@ struct Def {
 fn fired_codes(text: &str) -> Vec<String> {
     let rs = rules::shipped().unwrap();
     let mut hits = RuleHits::default();
-    rs.scan(&normalize(text), &mut hits);
+    rs.scan(&format!("\n{}", normalize(text)), &mut hits);
     rs.rules
         .iter()
         .enumerate()
@@ -195,4 +195,73 @@ proptest! {
         prop_assert!(v.reasons.len() <= MAX_REASONS);
         let _ = extract_contacts(ad.description.as_deref().unwrap_or_default(), 32);
     }
+}
+
+/// Where the time goes (run: `cargo test --release -p homeward-screen -- --ignored --nocapture timing`;
+/// `TIMING_FILE` = one ad per line).
+#[test]
+#[ignore = "timing aid, release builds only"]
+fn timing() {
+    let src = match std::env::var("TIMING_FILE") {
+        Ok(p) => std::fs::read_to_string(p).unwrap(),
+        Err(_) => include_str!("../testdata/multilingual.jsonl").to_owned(),
+    };
+    let ads: Vec<String> = src.lines().map(|l| format!("\n{}", normalize(l))).collect();
+    let raw: Vec<&str> = src.lines().collect();
+    let bytes: usize = raw.iter().map(|l| l.len()).sum();
+    let reps = (20_000 / ads.len()).max(1);
+    let n = (reps * ads.len()) as f64;
+    let s = Screener::shipped();
+    let time = |f: &mut dyn FnMut()| {
+        let t0 = std::time::Instant::now();
+        for _ in 0..reps {
+            f();
+        }
+        t0.elapsed().as_secs_f64() / n * 1e6
+    };
+    let mut out = String::new();
+    let norm = time(&mut || {
+        for t in &raw {
+            out.clear();
+            crate::text::normalize_into(&mut out, std::hint::black_box(t), MAX_TEXT_BYTES);
+        }
+    });
+    let rules = time(&mut || {
+        for t in &ads {
+            let mut hits = RuleHits::default();
+            s.rules.scan(std::hint::black_box(t), &mut hits);
+            std::hint::black_box(&hits);
+        }
+    });
+    let mut nmatch = 0usize;
+    for t in &ads {
+        let mut hits = RuleHits::default();
+        s.rules.scan(t, &mut hits);
+        nmatch += hits.hits.iter().map(|h| h.count as usize).sum::<usize>() + hits.ncurrencies;
+    }
+    eprintln!(
+        "{:.1} rule matches per ad",
+        nmatch as f64 / ads.len() as f64
+    );
+    let model = time(&mut || {
+        for t in &ads {
+            std::hint::black_box(s.model.margin(std::hint::black_box(t)));
+        }
+    });
+    let evidence = time(&mut || {
+        for t in &ads {
+            std::hint::black_box(s.evidence(std::hint::black_box(t)));
+        }
+    });
+    let all = time(&mut || {
+        for t in &raw {
+            std::hint::black_box(s.screen_text(std::hint::black_box(t)));
+        }
+    });
+    eprintln!(
+        "{} ads, {} bytes avg; µs per ad: normalise {norm:.2}, rules {rules:.2}, model {model:.2}, evidence {evidence:.2}, whole {all:.2} ({:.0} ads/s)",
+        ads.len(),
+        bytes / ads.len().max(1),
+        1e6 / all
+    );
 }

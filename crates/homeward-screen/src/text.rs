@@ -64,9 +64,15 @@ fn push_folded(out: &mut String, c: char) {
         _ => None,
     };
     let c = mapped.unwrap_or(c);
+    // Only scripts with case need lower-casing; skip the Unicode tables for the rest.
+    let cased = (c as u32) < 0x0590
+        || (0x1E00..=0x1FFF).contains(&(c as u32))
+        || (0x2C00..=0x2D2F).contains(&(c as u32))
+        || (0xA640..=0xA7FF).contains(&(c as u32))
+        || (0x10400..=0x1E943).contains(&(c as u32));
     if c.is_ascii() {
         out.push(c.to_ascii_lowercase());
-    } else if c.is_uppercase() {
+    } else if cased && c.is_uppercase() {
         out.extend(c.to_lowercase());
     } else {
         out.push(c);
@@ -82,9 +88,26 @@ pub(crate) fn normalize_into(out: &mut String, s: &str, max_bytes: usize) -> boo
         end -= 1;
         cut = true;
     }
-    out.reserve(end);
-    for c in s[..end].chars() {
-        if c.is_control() && c != '\n' {
+    let s = &s[..end];
+    out.reserve(s.len());
+    let mut rest = s;
+    while !rest.is_empty() {
+        // Fast path: a run of printable ASCII (or newlines) is copied and lower-cased in place.
+        let run = rest
+            .bytes()
+            .position(|b| !(b == b'\n' || (0x20..0x7F).contains(&b)))
+            .unwrap_or(rest.len());
+        if run > 0 {
+            let start = out.len();
+            out.push_str(&rest[..run]);
+            out[start..].make_ascii_lowercase();
+            rest = &rest[run..];
+            continue;
+        }
+        let Some(c) = rest.chars().next() else { break };
+        rest = &rest[c.len_utf8()..];
+        let u = c as u32;
+        if u < 0x20 || (0x7F..=0x9F).contains(&u) {
             out.push(' ');
         } else {
             push_folded(out, c);
@@ -100,17 +123,71 @@ pub(crate) fn normalize(s: &str) -> String {
     out
 }
 
-/// 64-bit FNV-1a, seeded; the feature hash (stable across platforms and releases).
+/// A fast 64-bit hash of a short byte string (eight bytes a step), stable across platforms and
+/// releases: the feature and word hash.
 #[inline]
-pub(crate) fn fnv(seed: u64, bytes: &[u8]) -> u64 {
-    let mut h = seed;
-    for &b in bytes {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
+pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
+    let mut h = seed ^ (bytes.len() as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h = (h ^ u64::from_le_bytes(w))
+            .wrapping_mul(0xff51_afd7_ed55_8ccd)
+            .rotate_left(29);
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        let mut w = [0u8; 8];
+        w[..rest.len()].copy_from_slice(rest);
+        h = (h ^ u64::from_le_bytes(w))
+            .wrapping_mul(0xc4ce_b9fe_1a85_ec53)
+            .rotate_left(31);
     }
     h
 }
 
+/// A set of 64-bit hashes (open addressing; for stop words and rule first words).
+#[derive(Debug, Clone)]
+pub(crate) struct HashSet64 {
+    table: Vec<u64>,
+    mask: usize,
+}
+
+impl HashSet64 {
+    pub fn new(items: impl IntoIterator<Item = u64>) -> HashSet64 {
+        let items: Vec<u64> = items.into_iter().map(|h| h | 1).collect();
+        let size = (items.len() * 4).next_power_of_two().max(16);
+        let mut table = vec![0u64; size];
+        let mask = size - 1;
+        for h in items {
+            let mut i = (h >> 7) as usize & mask;
+            while table[i] != 0 && table[i] != h {
+                i = (i + 1) & mask;
+            }
+            table[i] = h;
+        }
+        HashSet64 { table, mask }
+    }
+
+    #[inline]
+    pub fn contains(&self, h: u64) -> bool {
+        let h = h | 1;
+        let mut i = (h >> 7) as usize & self.mask;
+        loop {
+            let v = self.table[i];
+            if v == h {
+                return true;
+            }
+            if v == 0 {
+                return false;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+}
+
+/// Seed of the feature hash.
 pub(crate) const FNV_SEED: u64 = 0xcbf2_9ce4_8422_2325;
 
 /// Final avalanche so that bucket indices taken from the high bits are well spread.
@@ -136,26 +213,51 @@ pub(crate) struct Feature {
     pub end: u32,
 }
 
-/// Calls `f` for every feature of normalised `text`: word unigrams and bigrams (stop words
-/// skipped, as in the EMSCAD preprocessing the model is trained on) and character bigrams and
-/// trigrams for scripts written without spaces.
-pub(crate) fn for_each_feature(
+/// Byte classes of ASCII for the fast path: 0 separator, 1 letter, 2 digit.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_alphabetic() {
+            1
+        } else if b.is_ascii_digit() {
+            2
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
+/// The hash of a word as the tokeniser computes it (for stop words and rule first words).
+#[inline]
+pub(crate) fn word_hash(w: &[u8]) -> u64 {
+    mix(hash_bytes(FNV_SEED, w))
+}
+
+/// Tokenises normalised `text` in one pass.
+///
+/// Words are runs of letters or runs of digits (split where letters meet digits: "15tr" is
+/// "15" and "tr"). `on_word(start, end, hash)` sees every word, stop words included (the rules
+/// look for phrase starts there); `f` gets the model features: word unigrams and bigrams (stop
+/// words skipped, as in the EMSCAD preprocessing the model is trained on) and character bigrams
+/// and trigrams for scripts written without spaces. Text that is all ASCII takes a byte loop.
+pub(crate) fn tokenize(
     text: &str,
     is_stop: impl Fn(u64) -> bool,
+    mut on_word: impl FnMut(usize, usize, u64),
     mut f: impl FnMut(Feature),
 ) {
     let bytes = text.as_bytes();
     let mut prev_word: Option<(u64, u32)> = None;
-    // Previous two dense characters: (hash, start).
-    let mut d1: Option<(u64, u32)> = None;
-    let mut d2: Option<(u64, u32)> = None;
-    let mut word_start: Option<usize> = None;
-
-    let emit_word = |start: usize,
-                     end: usize,
-                     prev_word: &mut Option<(u64, u32)>,
-                     f: &mut dyn FnMut(Feature)| {
-        let h = mix(fnv(FNV_SEED, &bytes[start..end]));
+    let mut emit_word = |start: usize,
+                         end: usize,
+                         prev_word: &mut Option<(u64, u32)>,
+                         f: &mut dyn FnMut(Feature)| {
+        let h = word_hash(&bytes[start..end]);
+        on_word(start, end, h);
         if is_stop(h) {
             return;
         }
@@ -174,26 +276,55 @@ pub(crate) fn for_each_feature(
         *prev_word = Some((h, start as u32));
     };
 
+    if text.is_ascii() {
+        let n = bytes.len();
+        let mut i = 0;
+        while i < n {
+            let k = ASCII_CLASS[usize::from(bytes[i] & 0x7F)];
+            if k == 0 {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            while i < n && ASCII_CLASS[usize::from(bytes[i] & 0x7F)] == k {
+                i += 1;
+            }
+            emit_word(start, i, &mut prev_word, &mut f);
+        }
+        return;
+    }
+
+    // Previous two dense characters: (hash, start).
+    let mut d1: Option<(u64, u32)> = None;
+    let mut d2: Option<(u64, u32)> = None;
+    // Current word: (start, is digits).
+    let mut word: Option<(usize, bool)> = None;
     for (i, c) in text.char_indices() {
         match class(c) {
             Class::Word => {
-                if word_start.is_none() {
-                    word_start = Some(i);
+                let digit = c.is_ascii_digit();
+                match word {
+                    Some((s, d)) if d != digit => {
+                        emit_word(s, i, &mut prev_word, &mut f);
+                        word = Some((i, digit));
+                    }
+                    Some(_) => {}
+                    None => word = Some((i, digit)),
                 }
                 d1 = None;
                 d2 = None;
             }
             Class::Dense => {
-                if let Some(s) = word_start.take() {
+                if let Some((s, _)) = word.take() {
                     emit_word(s, i, &mut prev_word, &mut f);
                 }
                 prev_word = None;
                 let end = i + c.len_utf8();
-                let h = mix(fnv(FNV_SEED ^ 0x5bd1, &bytes[i..end]));
+                let h = mix(hash_bytes(FNV_SEED ^ 0x5bd1, &bytes[i..end]));
                 if let Some((h1, s1)) = d1 {
-                    let b = combine(h1, h);
                     f(Feature {
-                        hash: b,
+                        hash: combine(h1, h),
                         start: s1,
                         end: end as u32,
                     });
@@ -209,7 +340,7 @@ pub(crate) fn for_each_feature(
                 d1 = Some((h, i as u32));
             }
             Class::Sep => {
-                if let Some(s) = word_start.take() {
+                if let Some((s, _)) = word.take() {
                     emit_word(s, i, &mut prev_word, &mut f);
                 }
                 d1 = None;
@@ -217,9 +348,14 @@ pub(crate) fn for_each_feature(
             }
         }
     }
-    if let Some(s) = word_start.take() {
+    if let Some((s, _)) = word.take() {
         emit_word(s, bytes.len(), &mut prev_word, &mut f);
     }
+}
+
+/// [`tokenize`] without the word callback.
+pub(crate) fn for_each_feature(text: &str, is_stop: impl Fn(u64) -> bool, f: impl FnMut(Feature)) {
+    tokenize(text, is_stop, |_, _, _| {}, f);
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Doc, FitOptions, Model, UNKNOWN_LOGIT, fit, for_each_bucket, platt};
+use crate::model::{Doc, FP_BITS, FitOptions, Model, UNKNOWN_LOGIT, fit, for_each_bucket, platt};
 use crate::rules::MAX_RULES;
 use crate::text::mix;
 use crate::{Ad, PAY, PAY_CODE, ScreenError, Screener, ad_text};
@@ -33,15 +33,18 @@ pub struct TrainOptions {
     pub iterations: usize,
     /// Folds for the out-of-fold calibration.
     pub folds: usize,
+    /// Features seen in fewer training documents than this are dropped (smaller table).
+    pub min_df: u32,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            bits: 18,
-            c: 300.0,
+            bits: 17,
+            c: 1000.0,
             iterations: 1500,
             folds: 5,
+            min_df: 2,
         }
     }
 }
@@ -104,7 +107,9 @@ pub fn train(
         .zip(examples.iter().chain(calibration_only))
         .map(|(t, e)| {
             let mut buckets = Vec::new();
-            for_each_bucket(t, opts.bits, |b, fp, _| buckets.push((b as u32) << 5 | fp));
+            for_each_bucket(t, opts.bits, |b, fp, _| {
+                buckets.push((b as u32) << FP_BITS | fp)
+            });
             Doc {
                 buckets,
                 label: e.fraudulent,
@@ -120,6 +125,7 @@ pub fn train(
         bits: opts.bits,
         c: opts.c,
         iterations: opts.iterations,
+        min_df: opts.min_df,
     };
 
     // Out-of-fold margins.

@@ -34,6 +34,9 @@ pub struct ScreenArgs {
     /// Add an `explanation` column with each reason's message and trigger words.
     #[arg(long)]
     explain: bool,
+    /// Print screening throughput (JSON) to standard error.
+    #[arg(long)]
+    stats: bool,
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -63,6 +66,9 @@ struct TrainArgs {
     /// Optimiser iterations.
     #[arg(long, default_value_t = TrainOptions::default().iterations)]
     iterations: usize,
+    /// Drop features seen in fewer training ads than this.
+    #[arg(long, default_value_t = TrainOptions::default().min_df)]
+    min_df: u32,
 }
 
 /// Runs the command.
@@ -97,6 +103,8 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<()> {
     }
     let ads = read_ads(&input)?;
     let bar = progress(ads.len() as u64);
+    let started = std::time::Instant::now();
+    let cpu_started = process_cpu_seconds();
     let verdicts: Vec<Verdict> = ads
         .par_chunks(512)
         .flat_map_iter(|chunk| {
@@ -107,8 +115,22 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<()> {
             v
         })
         .collect();
+    let seconds = started.elapsed().as_secs_f64();
+    let cpu_seconds = process_cpu_seconds().zip(cpu_started).map(|(b, a)| b - a);
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    if args.stats {
+        let stats = serde_json::json!({
+            "ads": ads.len(),
+            "threads": rayon::current_num_threads(),
+            "seconds": seconds,
+            "ads_per_sec": ads.len() as f64 / seconds.max(1e-9),
+            "cpu_seconds": cpu_seconds,
+            "ads_per_cpu_sec": cpu_seconds.map(|c| ads.len() as f64 / c.max(1e-9)),
+            "flagged": verdicts.iter().filter(|v| v.flagged).count(),
+        });
+        eprintln!("{stats}");
     }
     let file =
         std::fs::File::create(&out).with_context(|| format!("creating {}", out.display()))?;
@@ -140,6 +162,19 @@ pub fn run(args: ScreenArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// CPU time of this process (all threads, user + system) from `/proc/self/stat`, in seconds;
+/// `None` where that file does not exist. Used to report throughput per core on a busy machine.
+fn process_cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    // Linux reports clock ticks of 1/100 s (USER_HZ) on every supported architecture.
+    Some((utime + stime) / 100.0)
+}
+
 fn progress(len: u64) -> Option<indicatif::ProgressBar> {
     if !std::io::stderr().is_terminal() || len < 1000 {
         return None;
@@ -160,6 +195,7 @@ fn train(args: TrainArgs) -> anyhow::Result<()> {
         bits: args.bits,
         c: args.c,
         iterations: args.iterations,
+        min_df: args.min_df,
         ..TrainOptions::default()
     };
     let (model, report) = homeward_screen::train(&examples, &calibration, &opts)?;

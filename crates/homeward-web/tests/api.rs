@@ -1,0 +1,483 @@
+//! The HTTP surface driven in process: API contract, problem+json, auth,
+//! CSRF, security headers and the web forms.
+
+#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use homeward_core::{Credential, Homeward};
+use homeward_types::{OrgKind, Role};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct TestApp {
+    app: Router,
+    hk_token: String,
+    th_token: String,
+    _dir: tempfile::TempDir,
+}
+
+const PW: &str = "a-long-test-password";
+
+async fn app() -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    let store = homeward_store_sqlite::open(&homeward_store_sqlite::url_for_dir(dir.path()))
+        .await
+        .unwrap();
+    let hw = Homeward::new(Arc::new(store));
+    let hk = hw
+        .create_org(Credential::Cli, "HK test unit", OrgKind::Police, "HK")
+        .await
+        .unwrap();
+    let th = hw
+        .create_org(Credential::Cli, "TH test unit", OrgKind::Police, "TH")
+        .await
+        .unwrap();
+    hw.create_user(
+        Credential::Cli,
+        hk,
+        "officer@hk.example",
+        Role::Officer,
+        Some(PW),
+    )
+    .await
+    .unwrap();
+    hw.create_user(
+        Credential::Cli,
+        th,
+        "officer@th.example",
+        Role::Officer,
+        Some(PW),
+    )
+    .await
+    .unwrap();
+    let hk_token = hw
+        .create_token(Credential::Cli, "officer@hk.example", "t")
+        .await
+        .unwrap();
+    let th_token = hw
+        .create_token(Credential::Cli, "officer@th.example", "t")
+        .await
+        .unwrap();
+    TestApp {
+        app: homeward_web::router(hw, false),
+        hk_token,
+        th_token,
+        _dir: dir,
+    }
+}
+
+struct Res {
+    status: StatusCode,
+    headers: header::HeaderMap,
+    body: String,
+}
+
+impl Res {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+impl TestApp {
+    async fn send(&self, req: Request<Body>) -> Res {
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
+        Res {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    async fn api(&self, method: &str, path: &str, token: Option<&str>, body: Option<&str>) -> Res {
+        let mut b = Request::builder().method(method).uri(path);
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let req = match body {
+            Some(s) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(s.to_string())),
+            None => b.body(Body::empty()),
+        };
+        self.send(req.unwrap()).await
+    }
+}
+
+fn report_json() -> String {
+    json!({
+        "subject": {
+            "names": [{"text": "CHAN Wai Kit"}, {"text": "陳偉傑"}],
+            "birth_date": "2001-03-04",
+            "nationalities": ["HK"],
+            "contacts": [{"kind": "phone", "value": "5555 0101"}]
+        },
+        "narrative": "synthetic test report"
+    })
+    .to_string()
+}
+
+fn assert_problem(r: &Res, status: StatusCode, code: &str) {
+    assert_eq!(r.status, status, "body: {}", r.body);
+    assert_eq!(r.headers[header::CONTENT_TYPE], "application/problem+json");
+    let p = r.json();
+    assert_eq!(p["code"], code, "body: {}", r.body);
+    assert_eq!(p["status"], status.as_u16());
+    assert!(!p["detail"].as_str().unwrap_or_default().is_empty());
+}
+
+#[tokio::test]
+async fn health_openapi_and_headers() {
+    let t = app().await;
+    let r = t.api("GET", "/healthz", None, None).await;
+    assert_eq!(r.status, StatusCode::OK);
+    for h in [
+        "content-security-policy",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+    ] {
+        assert!(r.headers.contains_key(h), "missing {h}");
+    }
+    let doc = t
+        .api("GET", "/api/v1/openapi.json", None, None)
+        .await
+        .json();
+    assert_eq!(doc["openapi"], "3.1.0");
+    for path in [
+        "/api/v1/me",
+        "/api/v1/cases",
+        "/api/v1/reports",
+        "/api/v1/cases/{id}",
+        "/api/v1/cases/{id}/transitions",
+        "/api/v1/cases/{id}/notes",
+        "/api/v1/sites",
+        "/api/v1/organisations",
+    ] {
+        assert!(
+            doc["paths"][path].is_object(),
+            "{path} missing from the OpenAPI document"
+        );
+    }
+    assert_problem(
+        &t.api("GET", "/api/v1/nope", None, None).await,
+        StatusCode::NOT_FOUND,
+        "no_such_endpoint",
+    );
+}
+
+#[tokio::test]
+async fn api_requires_credentials() {
+    let t = app().await;
+    assert_problem(
+        &t.api("GET", "/api/v1/cases", None, None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+    assert_problem(
+        &t.api("GET", "/api/v1/cases", Some("hwt_forged"), None)
+            .await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+}
+
+#[tokio::test]
+async fn report_case_transition_and_errors() {
+    let t = app().await;
+    let tok = Some(t.hk_token.as_str());
+    let r = t
+        .api("POST", "/api/v1/reports", tok, Some(&report_json()))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let created = r.json();
+    let id = created["case_id"].as_str().unwrap().to_string();
+    assert!(created["reference"].as_str().unwrap().starts_with("HK-"));
+
+    let case = t
+        .api("GET", &format!("/api/v1/cases/{id}"), tok, None)
+        .await;
+    assert_eq!(case.status, StatusCode::OK);
+    let case = case.json();
+    assert_eq!(case["case"]["state"], "reported");
+    assert_eq!(case["person"]["contacts"][0]["normalised"], "+85255550101");
+
+    let bad_move = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{id}/transitions"),
+            tok,
+            Some(r#"{"to":"repatriated","reason":"skip"}"#),
+        )
+        .await;
+    assert_problem(&bad_move, StatusCode::CONFLICT, "invalid_transition");
+    let unknown_state = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{id}/transitions"),
+            tok,
+            Some(r#"{"to":"teleported","reason":"x"}"#),
+        )
+        .await;
+    assert_problem(
+        &unknown_state,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+    );
+    let no_reason = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{id}/transitions"),
+            tok,
+            Some(r#"{"to":"triaged","reason":"  "}"#),
+        )
+        .await;
+    assert_problem(
+        &no_reason,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+    );
+    let moved = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{id}/transitions"),
+            tok,
+            Some(r#"{"to":"triaged","reason":"family confirmed identity"}"#),
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.json()["case"]["state"], "triaged");
+
+    let note = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{id}/notes"),
+            tok,
+            Some(r#"{"body":"called the family"}"#),
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED);
+
+    assert_problem(
+        &t.api("POST", "/api/v1/reports", tok, Some("{not json"))
+            .await,
+        StatusCode::BAD_REQUEST,
+        "malformed_json",
+    );
+    assert_problem(
+        &t.api(
+            "POST",
+            "/api/v1/reports",
+            tok,
+            Some(r#"{"subject":{"names":[]},"extra":1}"#),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+    );
+    let invalid = t
+        .api(
+            "POST",
+            "/api/v1/reports",
+            tok,
+            Some(r#"{"subject":{"names":[{"text":"X"}],"birth_date":"31/02/2001"}}"#),
+        )
+        .await;
+    assert_problem(&invalid, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    assert_eq!(invalid.json()["errors"][0]["field"], "subject.birth_date");
+    assert_problem(
+        &t.api("GET", "/api/v1/cases/not-a-uuid", tok, None).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_path",
+    );
+    assert_problem(
+        &t.api("GET", "/api/v1/cases?state=teleported", tok, None)
+            .await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    );
+
+    // Another organisation: the same 404 as for a case that does not exist.
+    let other = t
+        .api(
+            "GET",
+            &format!("/api/v1/cases/{id}"),
+            Some(&t.th_token),
+            None,
+        )
+        .await;
+    assert_problem(&other, StatusCode::NOT_FOUND, "not_found");
+    let missing = t
+        .api(
+            "GET",
+            "/api/v1/cases/01930000-0000-7000-8000-000000000000",
+            Some(&t.th_token),
+            None,
+        )
+        .await;
+    assert_eq!(other.body, missing.body);
+    let list = t
+        .api("GET", "/api/v1/cases", Some(&t.th_token), None)
+        .await
+        .json();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(0));
+}
+
+fn set_cookie_value(r: &Res, name: &str) -> Option<String> {
+    r.headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix(&format!("{name}="))
+                .map(|rest| rest.split(';').next().unwrap_or("").to_string())
+        })
+}
+
+fn form(uri: &str, cookie: &str, body: &str) -> Request<Body> {
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body.to_string()))
+        .unwrap()
+}
+
+fn csrf_from(html: &str) -> String {
+    let i = html.find("name=\"csrf\" value=\"").unwrap() + 19;
+    html[i..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn web_login_csrf_and_report_form() {
+    let t = app().await;
+    let login = t
+        .send(Request::get("/login").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(login.status, StatusCode::OK);
+    let pre = set_cookie_value(&login, "hw_login_csrf").unwrap();
+    let set = login.headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"));
+
+    // A forged token is refused and nothing signs in.
+    let forged = t
+        .send(form(
+            "/login",
+            &format!("hw_login_csrf={pre}"),
+            &format!("csrf=forged&email=officer%40hk.example&password={PW}"),
+        ))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(set_cookie_value(&forged, "hw_session").is_none());
+
+    let wrong = t
+        .send(form(
+            "/login",
+            &format!("hw_login_csrf={pre}"),
+            &format!("csrf={pre}&email=officer%40hk.example&password=wrong-password"),
+        ))
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert!(wrong.body.contains("Wrong e-mail or password"));
+    assert!(
+        wrong.body.contains("officer@hk.example"),
+        "typed e-mail kept"
+    );
+
+    let ok = t
+        .send(form(
+            "/login",
+            &format!("hw_login_csrf={pre}"),
+            &format!("csrf={pre}&email=officer%40hk.example&password={PW}"),
+        ))
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER);
+    let session = set_cookie_value(&ok, "hw_session").unwrap();
+    let cookie = format!("hw_session={session}");
+
+    let page = t
+        .send(
+            Request::get("/reports/new")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = csrf_from(&page.body);
+
+    // Invalid input: the error is shown next to the field and what was typed is kept.
+    let bad = t
+        .send(form(
+            "/reports/new",
+            &cookie,
+            &format!(
+                "csrf={csrf}&names=%E9%99%B3%E5%81%89%E5%82%91&birth_date=2001-02-30&nationality=HK"
+            ),
+        ))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("2001-02-30 does not exist"));
+    assert!(bad.body.contains("陳偉傑"));
+
+    let good = t.send(form("/reports/new", &cookie,
+        &format!("csrf={csrf}&names=CHAN+Wai+Kit%0D%0A%E9%99%B3%E5%81%89%E5%82%91&birth_date=2001&nationality=HK"))).await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+    let location = good.headers[header::LOCATION].to_str().unwrap().to_string();
+    let case = t
+        .send(
+            Request::get(&location)
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(case.body.contains("陳偉傑") && case.body.contains("CHAN Wai Kit"));
+
+    let forged_move = t
+        .send(form(
+            &format!("{location}/transition"),
+            &cookie,
+            "csrf=nope&to=triaged&reason=x",
+        ))
+        .await;
+    assert_eq!(forged_move.status, StatusCode::FORBIDDEN);
+    let moved = t
+        .send(form(
+            &format!("{location}/transition"),
+            &cookie,
+            &format!("csrf={csrf}&to=triaged&reason=checked"),
+        ))
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER);
+
+    // Cookie-authenticated API writes need the CSRF header.
+    let api = t
+        .send(
+            Request::post("/api/v1/reports")
+                .header(header::COOKIE, &cookie)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(report_json()))
+                .unwrap(),
+        )
+        .await;
+    assert_problem(&api, StatusCode::FORBIDDEN, "csrf_failed");
+    let list = t
+        .send(
+            Request::get("/cases?q=chan")
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(list.body.contains("CHAN Wai Kit"));
+}

@@ -23,7 +23,7 @@ def metrics(labels, flagged):
     f = 2 * p * r / (p + r) if p + r else 0.0
     return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "fpr": round(fp / neg, 4) if neg else 0.0, "n": len(labels)}
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # usage: metrics.py LABELS OUT.csv
     labels = labels_of(sys.argv[1])
     flagged = {r["id"]: r["flagged"] == "1" for r in csv.DictReader(open(sys.argv[2], newline="", encoding="utf-8"))}
     print(json.dumps(metrics(labels, flagged)))

@@ -113,7 +113,7 @@ pub async fn list(
                             td { (state_badge(c.state)) }
                             td { (priority_badge(c.priority)) }
                             td { (c.site.clone().unwrap_or_default()) }
-                            td.muted { (c.owner.name) }
+                            td.muted { @if c.owner.id == user.actor.org_id { "yours" } @else { (c.owner.name) } }
                             td { (marking_badge(c.marking)) }
                             td.nowrap { (day(&c.updated_at)) }
                         }

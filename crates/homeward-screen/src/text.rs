@@ -138,13 +138,35 @@ pub(crate) fn hash_bytes(seed: u64, bytes: &[u8]) -> u64 {
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        h = (h ^ u64::from_le_bytes(w))
-            .wrapping_mul(0xc4ce_b9fe_1a85_ec53)
-            .rotate_left(31);
+        // Built byte by byte: a variable-length copy would be a call to memcpy.
+        let w = rest
+            .iter()
+            .rev()
+            .fold(0u64, |w, &b| (w << 8) | u64::from(b));
+        h = tail(h, w);
     }
     h
+}
+
+#[inline]
+fn tail(h: u64, w: u64) -> u64 {
+    (h ^ w).wrapping_mul(0xc4ce_b9fe_1a85_ec53).rotate_left(31)
+}
+
+/// `hash_bytes(seed, &bytes[start..end])`, reading a short word as one masked 8-byte load
+/// where the buffer allows.
+#[inline]
+pub(crate) fn hash_in(seed: u64, bytes: &[u8], start: usize, end: usize) -> u64 {
+    let len = end - start;
+    if (1..8).contains(&len)
+        && let Some(chunk) = bytes.get(start..start + 8)
+    {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        let w = u64::from_le_bytes(w) & ((1u64 << (8 * len)) - 1);
+        return tail(seed ^ (len as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15), w);
+    }
+    hash_bytes(seed, &bytes[start..end])
 }
 
 /// A set of 64-bit hashes (open addressing; for stop words and rule first words).
@@ -256,7 +278,7 @@ pub(crate) fn tokenize(
                          end: usize,
                          prev_word: &mut Option<(u64, u32)>,
                          f: &mut dyn FnMut(Feature)| {
-        let h = word_hash(&bytes[start..end]);
+        let h = mix(hash_in(FNV_SEED, bytes, start, end));
         on_word(start, end, h);
         if is_stop(h) {
             return;
@@ -367,6 +389,17 @@ mod tests {
         assert_eq!(normalize("ＵＳＤ１２００ Telegram"), "usd1200 telegram");
         assert_eq!(normalize("๑๕,๐๐๐ บาท"), "15,000 บาท");
         assert_eq!(normalize("Lương 15 TRIỆU"), "lương 15 triệu");
+    }
+
+    #[test]
+    fn in_buffer_hash_matches_slice_hash() {
+        let text = b"no experience needed, telegram only";
+        for (s, e) in [(0, 2), (3, 13), (22, 30), (31, 35)] {
+            assert_eq!(
+                hash_in(FNV_SEED, text, s, e),
+                hash_bytes(FNV_SEED, &text[s..e])
+            );
+        }
     }
 
     #[test]

@@ -30,10 +30,13 @@ def baseline(name, make):
     train_s = time.perf_counter() - t0
     # Throughput: vectorise + predict the test set, several times, one thread.
     reps = 3
-    t0 = time.perf_counter()
-    for _ in range(reps):
+    best, best_cpu = 0.0, 0.0
+    for _ in range(reps):  # best of three: the machine may be shared
+        t0, c0 = time.perf_counter(), time.process_time()
         pred = clf.predict(vec.transform(Xte))
-    single = reps * len(Xte) / (time.perf_counter() - t0)
+        best = max(best, len(Xte) / (time.perf_counter() - t0))
+        best_cpu = max(best_cpu, len(Xte) / max(time.process_time() - c0, 1e-9))
+    single = best
     # All cores: chunks in parallel processes.
     n = os.cpu_count() or 1
     chunks = [Xte[i::n] for i in range(n)] * reps
@@ -42,7 +45,7 @@ def baseline(name, make):
     multi = reps * len(Xte) / (time.perf_counter() - t0)
     m = metrics(dict(zip(ids, yte)), dict(zip(ids, [bool(p) for p in pred])))
     return {"system": name, **m, "precision_at_4.84%": natural_precision(m), "ads_per_s_1": round(single),
-            "ads_per_s_all": round(multi), "train_s": round(train_s, 2)}
+            "ads_per_s_all": round(multi), "ads_per_cpu_s_1": round(best_cpu), "train_s": round(train_s, 2)}
 
 
 def sk_word_char_default():
@@ -110,9 +113,13 @@ def homeward():
     stats = {}
     for threads in ["1", str(os.cpu_count() or 1)]:
         env = dict(os.environ, RAYON_NUM_THREADS=threads)
-        err = hw(big, "--out", os.path.join(WORK, "hw_big.csv"), "--model", model, "--signals", signals,
-                 "--stats", env=env)
-        stats[threads] = json.loads(err.strip().splitlines()[-1])
+        runs = []
+        for _ in range(3):  # best of three: the machine may be shared
+            err = hw(big, "--out", os.path.join(WORK, "hw_big.csv"), "--model", model, "--signals", signals,
+                     "--stats", env=env)
+            runs.append(json.loads(err.strip().splitlines()[-1]))
+        stats[threads] = {"ads_per_sec": max(r["ads_per_sec"] for r in runs),
+                          "ads_per_cpu_sec": max(r["ads_per_cpu_sec"] or 0 for r in runs)}
     one = stats["1"]
     allc = stats[str(os.cpu_count() or 1)]
     return {"system": "homeward (rules+model+signals)", **m, "precision_at_4.84%": natural_precision(m),
@@ -141,5 +148,10 @@ cols = ["system", "precision", "recall", "f1", "fpr", "precision_at_4.84%", "ads
 print(" | ".join(cols + ["ads_per_cpu_s_1"]))
 for r in rows:
     print(" | ".join(str(r.get(c, "")) for c in cols + ["ads_per_cpu_s_1"]))
+print()
+hw_row = rows[-1]
+for r in rows[:-1]:
+    print(f"homeward / {r['system']}: {hw_row['ads_per_s_1'] / max(r['ads_per_s_1'], 1):.0f}x ads/s, "
+          f"{hw_row['ads_per_cpu_s_1'] / max(r['ads_per_cpu_s_1'], 1):.0f}x ads per CPU-second (one thread)")
 print()
 print(json.dumps(multilingual()))

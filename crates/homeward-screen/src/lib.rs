@@ -7,6 +7,7 @@ mod signals;
 mod text;
 mod train;
 
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
@@ -116,7 +117,7 @@ pub struct Reason {
     /// Stable code: a rule code, `pay_above_market`, `known_signal` or `model`.
     pub code: &'static str,
     /// Plain-language explanation for a member of the public.
-    pub message: String,
+    pub message: Cow<'static, str>,
     /// Log-odds this reason added to the score.
     pub weight: f32,
     /// The words of the ad that triggered it (normalised: lower case).
@@ -144,6 +145,7 @@ pub(crate) struct Evidence {
     pub offer: Option<(Offer, f32)>,
     pub margin: f32,
     pub coverage: f32,
+    pub top: model::TopTokens,
 }
 
 /// Index of the market-pay pseudo-rule in the weight vector.
@@ -153,7 +155,9 @@ const PAY_PRIOR: f32 = 0.8;
 const SIGNAL_WEIGHT: f32 = 2.5;
 
 /// The screening engine: rules, market pay, model and known signals. `Send + Sync`; share one.
-#[derive(Debug)]
+/// To add a signal list to the shipped engine: `Screener::shipped().clone().with_signals(list)`
+/// (a clone copies the ~1 MB model table; the rules are shared).
+#[derive(Debug, Clone)]
 pub struct Screener {
     rules: &'static RuleSet,
     pay: &'static MarketPay,
@@ -278,10 +282,10 @@ impl Screener {
             text,
             |h| stop.contains(h),
             |s, e, h| self.rules.on_word(text, s, e, h, &mut hits),
-            |ft| acc.push(ft.hash),
+            |ft| acc.push(ft),
         );
         self.rules.scan_rest(text, &mut hits);
-        let (margin, coverage) = acc.finish();
+        let (margin, coverage, top) = acc.finish();
         let mut offer = None;
         if (hits.fired(self.rules.low_skill_rule) || hits.fired(self.rules.no_experience_rule))
             && let Some(o) = salary::best_offer(text, self.rules, &hits, self.pay)
@@ -307,6 +311,7 @@ impl Screener {
             offer,
             margin,
             coverage,
+            top,
         }
     }
 
@@ -344,7 +349,7 @@ impl Screener {
                 .collect();
             reasons.push(Reason {
                 code: r.code.as_str(),
-                message: r.message.clone(),
+                message: Cow::Borrowed(r.message.as_str()),
                 weight: w,
                 triggers,
             });
@@ -357,7 +362,8 @@ impl Screener {
                 message: format!(
                     "{PAY_MESSAGE} This offer is about {:.0} US dollars a month, {ratio:.1} times typical pay for such work there.",
                     o.usd_month
-                ),
+                )
+                .into(),
                 weight: w,
                 triggers: vec![text[o.start..o.end].to_owned()],
             });
@@ -375,15 +381,15 @@ impl Screener {
                 message: format!(
                     "This {} was seen in {cases} of scam recruitment or trafficking.",
                     s.kind.noun()
-                ),
+                )
+                .into(),
                 weight: w,
                 triggers: vec![s.value.clone()],
             });
         });
         if model_logit > 0.5 {
-            let triggers = self
-                .model
-                .top_tokens(text)
+            let triggers = ev
+                .top
                 .items
                 .iter()
                 .filter(|(c, _, _)| *c > 0.0)
@@ -391,7 +397,7 @@ impl Screener {
                 .collect();
             reasons.push(Reason {
                 code: "model",
-                message: "The wording resembles known fraudulent job ads.".to_owned(),
+                message: Cow::Borrowed("The wording resembles known fraudulent job ads."),
                 weight: model_logit,
                 triggers,
             });

@@ -110,7 +110,7 @@ struct Header {
 const FORMAT: &str = "homeward-screen-model";
 
 /// A trained, calibrated model plus the fitted rule weights.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Model {
     pub(crate) bits: u8,
     /// Per bucket weights; zero for buckets never seen in training.
@@ -141,6 +141,22 @@ fn coverage(known: u32, total: u32) -> f32 {
     (k / total as f32) * (k / FULL_SAY_TOKENS).min(1.0)
 }
 
+impl std::fmt::Debug for Model {
+    // The weight table is large: show its size, not its contents.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Model")
+            .field("bits", &self.bits)
+            .field(
+                "buckets_used",
+                &self.table.iter().filter(|b| b.mask != 0).count(),
+            )
+            .field("platt", &self.platt)
+            .field("threshold", &self.threshold)
+            .field("note", &self.note)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Default log-odds for text the model has no words for: a 10 % prior.
 pub(crate) const UNKNOWN_LOGIT: f32 = -2.2;
 
@@ -157,7 +173,9 @@ const ACC_BUF: usize = 128;
 pub(crate) struct MarginAcc<'m> {
     model: &'m Model,
     buf: [u32; ACC_BUF],
+    spans: [(u32, u32); ACC_BUF],
     n: usize,
+    top: TopTokens,
     dot: f32,
     norm: f32,
     known: f32,
@@ -166,10 +184,11 @@ pub(crate) struct MarginAcc<'m> {
 
 impl MarginAcc<'_> {
     #[inline]
-    pub fn push(&mut self, hash: u64) {
+    pub fn push(&mut self, ft: Feature) {
         let shift = 64 - u32::from(self.model.bits);
-        let code = (((hash >> shift) as u32) << FP_BITS) | ((hash >> 20) & FP_MASK) as u32;
+        let code = (((ft.hash >> shift) as u32) << FP_BITS) | ((ft.hash >> 20) & FP_MASK) as u32;
         self.buf[self.n] = code;
+        self.spans[self.n] = (ft.start, ft.end);
         self.n += 1;
         self.total += 1;
         if self.n == ACC_BUF {
@@ -181,15 +200,20 @@ impl MarginAcc<'_> {
     fn flush(&mut self) {
         let table = &self.model.table;
         let (mut dot, mut norm, mut known) = (0.0f32, 0.0f32, 0.0f32);
-        for &code in &self.buf[..self.n] {
+        for (&code, &(s, e)) in self.buf[..self.n].iter().zip(&self.spans[..self.n]) {
             let bk = table
                 .get((code >> FP_BITS) as usize)
                 .copied()
                 .unwrap_or_default();
             let k = ((bk.mask >> (code & FP_MASK as u32)) & 1) as f32;
-            dot += k * bk.wi;
+            let c = k * bk.wi;
+            dot += c;
             norm += k * bk.i2();
             known += k;
+            // Rarely true once three strong tokens are held: a cheap way to explain the model.
+            if c > self.top.items[2].0 {
+                self.top.offer(c, s, e);
+            }
         }
         self.dot += dot;
         self.norm += norm;
@@ -197,7 +221,8 @@ impl MarginAcc<'_> {
         self.n = 0;
     }
 
-    pub fn finish(mut self) -> (f32, f32) {
+    /// `(margin, coverage, strongest tokens)`.
+    pub fn finish(mut self) -> (f32, f32, TopTokens) {
         self.flush();
         let m = &self.model;
         let margin = if self.norm > 0.0 {
@@ -205,7 +230,7 @@ impl MarginAcc<'_> {
         } else {
             m.bias
         };
-        (margin, coverage(self.known as u32, self.total))
+        (margin, coverage(self.known as u32, self.total), self.top)
     }
 }
 
@@ -256,8 +281,9 @@ impl Model {
     pub(crate) fn margin(&self, text: &str) -> (f32, f32) {
         let stop = &*STOP;
         let mut acc = self.accumulator();
-        for_each_feature(text, |h| stop.contains(h), |ft| acc.push(ft.hash));
-        acc.finish()
+        for_each_feature(text, |h| stop.contains(h), |ft| acc.push(ft));
+        let (m, c, _) = acc.finish();
+        (m, c)
     }
 
     /// A margin accumulator, fed one feature hash at a time.
@@ -265,26 +291,14 @@ impl Model {
         MarginAcc {
             model: self,
             buf: [0; ACC_BUF],
+            spans: [(0, 0); ACC_BUF],
             n: 0,
+            top: TopTokens::default(),
             dot: 0.0,
             norm: 0.0,
             known: 0.0,
             total: 0,
         }
-    }
-
-    /// The tokens of `text` that pushed the margin up most (for explanations).
-    pub(crate) fn top_tokens(&self, text: &str) -> TopTokens {
-        let mut top = TopTokens::default();
-        for_each_bucket(text, self.bits, |b, fp, ft| {
-            if let Some(bk) = self.table.get(b)
-                && bk.knows(fp)
-                && bk.wi > top.items[2].0
-            {
-                top.offer(bk.wi, ft.start, ft.end);
-            }
-        });
-        top
     }
 
     /// The model's calibrated log-odds: the Platt-scaled margin where the model knows the words,

@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod fit;
 mod model;
 mod rules;
 mod salary;

@@ -9,7 +9,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Doc, FP_BITS, FitOptions, Model, UNKNOWN_LOGIT, fit, for_each_bucket, platt};
+use crate::fit::{Doc, FitOptions, fit, platt};
+use crate::model::{FP_BITS, Model, UNKNOWN_LOGIT, for_each_bucket};
 use crate::rules::MAX_RULES;
 use crate::text::mix;
 use crate::{Ad, PAY, PAY_CODE, ScreenError, Screener, ad_text};

@@ -9,10 +9,10 @@ use homeward_core::model::{
 use homeward_core::store::{NewCase, StateChange};
 use homeward_types::{CaseId, PersonId};
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{AnyConnection, Row};
 
 use crate::rows::{codes, get, parse, parse_opt, uncodes};
-use crate::{SqlStore, db};
+use crate::{Out, SqlStore, db};
 
 const CASE_COLUMNS: &str = "id, reference, org_id, kind, state, resume_state, priority, marking, \
      person_id, site_id, release_mode, subject_display, nationalities, search_text, created_ms, updated_ms";
@@ -43,7 +43,7 @@ fn opt_str<T: ToString>(v: Option<T>) -> Option<String> {
     v.map(|x| x.to_string())
 }
 
-async fn insert_person(tx: &mut Transaction<'static, Any>, p: &Person) -> Result<(), StoreError> {
+async fn insert_person(tx: &mut AnyConnection, p: &Person) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO persons (id, org_id, marking, sex, birth_date, nationalities, created_ms) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -55,7 +55,7 @@ async fn insert_person(tx: &mut Transaction<'static, Any>, p: &Person) -> Result
     .bind(p.birth_date.clone())
     .bind(codes(&p.nationalities))
     .bind(p.created_ms)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(db)?;
     for (i, n) in p.names.iter().enumerate() {
@@ -70,7 +70,7 @@ async fn insert_person(tx: &mut Transaction<'static, Any>, p: &Person) -> Result
         .bind(n.given.clone())
         .bind(n.family.clone())
         .bind(n.system.clone())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
     }
@@ -85,7 +85,7 @@ async fn insert_person(tx: &mut Transaction<'static, Any>, p: &Person) -> Result
         .bind(d.number.clone())
         .bind(d.issuing_state.clone())
         .bind(d.check_digit_valid.map(i64::from))
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
     }
@@ -99,17 +99,14 @@ async fn insert_person(tx: &mut Transaction<'static, Any>, p: &Person) -> Result
         .bind(c.kind.as_str())
         .bind(c.raw.clone())
         .bind(c.normalised.clone())
-        .execute(&mut **tx)
+        .execute(&mut *tx)
         .await
         .map_err(db)?;
     }
     Ok(())
 }
 
-async fn insert_transition(
-    tx: &mut Transaction<'static, Any>,
-    t: &Transition,
-) -> Result<(), StoreError> {
+async fn insert_transition(tx: &mut AnyConnection, t: &Transition) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO case_transitions (case_id, position, from_state, to_state, reason, release_mode, actor, at_ms) \
          VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM case_transitions WHERE case_id = $1), \
@@ -122,7 +119,7 @@ async fn insert_transition(
     .bind(opt_str(t.release_mode))
     .bind(t.actor.to_string())
     .bind(t.at_ms)
-    .execute(&mut **tx)
+    .execute(&mut *tx)
     .await
     .map_err(db)?;
     Ok(())
@@ -134,7 +131,10 @@ impl SqlStore {
         new: &NewCase,
         audit: AuditDraft,
     ) -> Result<String, StoreError> {
-        let mut tx = self.begin_write().await?;
+        let new = new.clone();
+        let out = self
+            .write(move |tx| {
+                Box::pin(async move {
         let n: i64 = sqlx::query(
             "UPDATE organisations SET case_seq = case_seq + 1 WHERE id = $1 RETURNING case_seq",
         )
@@ -145,7 +145,7 @@ impl SqlStore {
         .try_get("case_seq")
         .map_err(db)?;
         let reference = format!("{}{n:06}", new.case.reference);
-        insert_person(&mut tx, &new.person).await?;
+        insert_person(tx, &new.person).await?;
         let c = &new.case;
         sqlx::query(
             "INSERT INTO cases (id, reference, org_id, kind, state, resume_state, priority, marking, \
@@ -197,9 +197,18 @@ impl SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        insert_transition(&mut tx, &new.opened).await?;
-        Self::finish(tx, vec![audit]).await?;
-        Ok(reference)
+        insert_transition(tx, &new.opened).await?;
+                    crate::append(tx, vec![audit]).await?;
+                    Ok(Out::Text(reference))
+                })
+            })
+            .await?;
+        match out {
+            Out::Text(reference) => Ok(reference),
+            other => Err(StoreError::Corrupt(format!(
+                "unexpected write result {other:?}"
+            ))),
+        }
     }
 
     pub(crate) async fn case_impl(&self, id: CaseId) -> Result<Option<Case>, StoreError> {
@@ -448,30 +457,36 @@ impl SqlStore {
         change: &StateChange,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let t = &change.transition;
-        let mut tx = self.begin_write().await?;
-        let updated = sqlx::query(
-            "UPDATE cases SET state = $1, resume_state = $2, \
+        let change = change.clone();
+        let out = self
+            .write(move |tx| {
+                Box::pin(async move {
+                    let t = &change.transition;
+                    let updated = sqlx::query(
+                        "UPDATE cases SET state = $1, resume_state = $2, \
              release_mode = COALESCE($3, release_mode), updated_ms = $4 \
              WHERE id = $5 AND state = $6",
-        )
-        .bind(t.to.as_str())
-        .bind(opt_str(change.resume_state))
-        .bind(opt_str(t.release_mode))
-        .bind(t.at_ms)
-        .bind(t.case_id.to_string())
-        .bind(t.from.as_str())
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
-        if updated != 1 {
-            tx.rollback().await.map_err(db)?;
-            return Ok(false);
-        }
-        insert_transition(&mut tx, t).await?;
-        Self::finish(tx, vec![audit]).await?;
-        Ok(true)
+                    )
+                    .bind(t.to.as_str())
+                    .bind(opt_str(change.resume_state))
+                    .bind(opt_str(t.release_mode))
+                    .bind(t.at_ms)
+                    .bind(t.case_id.to_string())
+                    .bind(t.from.as_str())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?
+                    .rows_affected();
+                    if updated != 1 {
+                        return Ok(Out::Flag(false));
+                    }
+                    insert_transition(tx, t).await?;
+                    crate::append(tx, vec![audit]).await?;
+                    Ok(Out::Flag(true))
+                })
+            })
+            .await?;
+        Ok(matches!(out, Out::Flag(true)))
     }
 
     pub(crate) async fn insert_note_impl(
@@ -479,8 +494,10 @@ impl SqlStore {
         note: &Note,
         audit: AuditDraft,
     ) -> Result<(), StoreError> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
+        let note = note.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
             "INSERT INTO notes (id, case_id, author, at_ms, body) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(note.id.to_string())
@@ -491,12 +508,17 @@ impl SqlStore {
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        sqlx::query("UPDATE cases SET updated_ms = $1 WHERE id = $2")
-            .bind(note.at_ms)
-            .bind(note.case_id.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        Self::finish(tx, vec![audit]).await
+                sqlx::query("UPDATE cases SET updated_ms = $1 WHERE id = $2")
+                    .bind(note.at_ms)
+                    .bind(note.case_id.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                crate::append(tx, vec![audit]).await?;
+                Ok(Out::Unit)
+            })
+        })
+        .await
+        .map(|_| ())
     }
 }

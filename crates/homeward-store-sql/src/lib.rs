@@ -6,8 +6,12 @@ mod store;
 
 use homeward_core::audit::{self, AuditDraft};
 use homeward_core::{StoreError, now_ms};
+use std::future::Future;
+use std::pin::Pin;
+
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyPool, Row, Transaction};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Row, Transaction};
+use tokio::sync::{mpsc, oneshot};
 
 pub use sqlx;
 
@@ -25,6 +29,7 @@ pub enum Dialect {
 pub struct SqlStore {
     reader: AnyPool,
     writer: AnyPool,
+    jobs: mpsc::Sender<Job>,
     dialect: Dialect,
 }
 
@@ -52,11 +57,15 @@ pub fn install_drivers() {
 }
 
 impl SqlStore {
-    /// Wraps pools that are already connected and migrated.
+    /// Wraps pools that are already connected and migrated, and starts the
+    /// writer task (call from within a tokio runtime).
     pub fn new(reader: AnyPool, writer: AnyPool, dialect: Dialect) -> Self {
+        let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(writer_task(writer.clone(), rx));
         SqlStore {
             reader,
             writer,
+            jobs,
             dialect,
         }
     }
@@ -82,67 +91,174 @@ impl SqlStore {
         self.writer.close().await;
     }
 
-    /// Begins a write transaction holding the audit head lock.
-    async fn begin_write(&self) -> Result<Transaction<'static, Any>, StoreError> {
-        let mut tx = self.writer.begin().await.map_err(db)?;
-        sqlx::query("UPDATE audit_head SET lock = lock + 1 WHERE id = 1")
-            .execute(&mut *tx)
+    /// Runs a write on the writer task; returns once it is committed.
+    async fn write<F>(&self, op: F) -> Result<Out, StoreError>
+    where
+        F: for<'t> FnOnce(&'t mut AnyConnection) -> BoxFut<'t, Result<Out, StoreError>>
+            + Send
+            + 'static,
+    {
+        let (reply, rx) = oneshot::channel();
+        self.jobs
+            .send(Job {
+                op: Box::new(op),
+                reply,
+            })
             .await
-            .map_err(db)?;
-        Ok(tx)
+            .map_err(|_| StoreError::Database("the writer has stopped".into()))?;
+        rx.await
+            .map_err(|_| StoreError::Database("the writer dropped a write".into()))?
     }
+}
 
-    /// Links `drafts` into the chain and inserts them, moving the head.
-    async fn append(
-        tx: &mut Transaction<'static, Any>,
-        drafts: Vec<AuditDraft>,
-    ) -> Result<(), StoreError> {
-        let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(db)?;
-        let mut seq: i64 = row.try_get("seq").map_err(db)?;
-        let mut hash: String = row.try_get("hash").map_err(db)?;
-        let at = now_ms();
-        for draft in drafts {
-            let e = audit::link(seq, &hash, at, draft);
-            sqlx::query(
-                "INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, credential, action, \
-                 object_kind, object_id, detail, prev_hash, hash) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(e.seq)
-            .bind(e.at_ms)
-            .bind(e.draft.actor_user)
-            .bind(e.draft.actor_org)
-            .bind(e.draft.credential)
-            .bind(e.draft.action)
-            .bind(e.draft.object_kind)
-            .bind(e.draft.object_id)
-            .bind(e.draft.detail)
-            .bind(e.prev_hash)
-            .bind(e.hash.clone())
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
-            seq = e.seq;
-            hash = e.hash;
+/// What a write returns.
+#[derive(Debug)]
+pub(crate) enum Out {
+    /// Nothing.
+    Unit,
+    /// A flag (e.g. whether a conditional update applied).
+    Flag(bool),
+    /// A text (e.g. an assigned reference).
+    Text(String),
+}
+
+type BoxFut<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;
+type Op =
+    Box<dyn for<'t> FnOnce(&'t mut AnyConnection) -> BoxFut<'t, Result<Out, StoreError>> + Send>;
+
+struct Job {
+    op: Op,
+    reply: oneshot::Sender<Result<Out, StoreError>>,
+}
+
+/// Most writes committed together in one transaction.
+const MAX_BATCH: usize = 512;
+
+/// The writer task: group commit. Writes that arrive while a commit is in
+/// flight are run together in the next transaction, each in a savepoint of
+/// its own (a failing write rolls back alone), and all are acknowledged
+/// after the one durable commit. Every transaction starts by taking the
+/// audit head's lock, so the hash chain is written in one order.
+async fn writer_task(pool: AnyPool, mut jobs: mpsc::Receiver<Job>) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(j) => batch.push(j),
+                Err(_) => break,
+            }
         }
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(hash)
-            .execute(&mut **tx)
-            .await
-            .map_err(db)?;
-        Ok(())
+        run_batch(&pool, batch).await;
     }
+}
 
-    /// Commits a write with its audit entries.
-    async fn finish(
-        mut tx: Transaction<'static, Any>,
-        drafts: Vec<AuditDraft>,
-    ) -> Result<(), StoreError> {
-        Self::append(&mut tx, drafts).await?;
-        tx.commit().await.map_err(db)
+async fn run_batch(pool: &AnyPool, batch: Vec<Job>) {
+    let mut tx = match begin_locked(pool).await {
+        Ok(tx) => tx,
+        Err(e) => {
+            let msg = e.to_string();
+            for job in batch {
+                let _ = job.reply.send(Err(StoreError::Database(msg.clone())));
+            }
+            return;
+        }
+    };
+    let mut done: Vec<(
+        oneshot::Sender<Result<Out, StoreError>>,
+        Result<Out, StoreError>,
+    )> = Vec::with_capacity(batch.len());
+    let mut broken: Option<String> = None;
+    for job in batch {
+        if let Some(msg) = &broken {
+            done.push((job.reply, Err(StoreError::Database(msg.clone()))));
+            continue;
+        }
+        let result = match tx.begin().await {
+            Ok(mut sp) => match (job.op)(&mut sp).await {
+                Ok(out) => sp.commit().await.map(|()| out).map_err(db),
+                Err(e) => {
+                    if let Err(rb) = sp.rollback().await {
+                        broken = Some(rb.to_string());
+                    }
+                    Err(e)
+                }
+            },
+            Err(e) => {
+                broken = Some(e.to_string());
+                Err(db(e))
+            }
+        };
+        done.push((job.reply, result));
     }
+    let committed = match broken {
+        Some(msg) => {
+            let _ = tx.rollback().await;
+            Err(msg)
+        }
+        None => tx.commit().await.map_err(|e| e.to_string()),
+    };
+    for (reply, result) in done {
+        let result = match (&committed, result) {
+            (Ok(()), r) => r,
+            (Err(msg), Ok(_)) => Err(StoreError::Database(format!("commit failed: {msg}"))),
+            (Err(_), Err(e)) => Err(e),
+        };
+        let _ = reply.send(result);
+    }
+}
+
+/// Begins a transaction holding the audit head lock. The first statement is
+/// a write, so SQLite takes its write lock now (waiting on `busy_timeout`
+/// if another process writes) and PostgreSQL locks the head row.
+async fn begin_locked(pool: &AnyPool) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("UPDATE audit_head SET lock = lock + 1 WHERE id = 1")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+/// Links `drafts` into the chain and inserts them, moving the head.
+pub(crate) async fn append(
+    conn: &mut AnyConnection,
+    drafts: Vec<AuditDraft>,
+) -> Result<(), StoreError> {
+    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(db)?;
+    let mut seq: i64 = row.try_get("seq").map_err(db)?;
+    let mut hash: String = row.try_get("hash").map_err(db)?;
+    let at = now_ms();
+    for draft in drafts {
+        let e = audit::link(seq, &hash, at, draft);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, credential, action, \
+             object_kind, object_id, detail, prev_hash, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(e.seq)
+        .bind(e.at_ms)
+        .bind(e.draft.actor_user)
+        .bind(e.draft.actor_org)
+        .bind(e.draft.credential)
+        .bind(e.draft.action)
+        .bind(e.draft.object_kind)
+        .bind(e.draft.object_id)
+        .bind(e.draft.detail)
+        .bind(e.prev_hash)
+        .bind(e.hash.clone())
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+        seq = e.seq;
+        hash = e.hash;
+    }
+    sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+        .bind(seq)
+        .bind(hash)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    Ok(())
 }

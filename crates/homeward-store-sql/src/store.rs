@@ -24,20 +24,28 @@ impl Store for SqlStore {
     }
 
     async fn insert_org(&self, org: &Organisation, audit: AuditDraft) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO organisations (id, name, kind, country, created_ms, case_seq) \
-             VALUES ($1, $2, $3, $4, $5, 0)",
-        )
-        .bind(org.id.to_string())
-        .bind(org.name.clone())
-        .bind(org.kind.as_str())
-        .bind(org.country.clone())
-        .bind(org.created_ms)
-        .execute(&mut *tx)
+        let org = org.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO organisations (id, name, kind, country, created_ms, case_seq) \
+                     VALUES ($1, $2, $3, $4, $5, 0)",
+                )
+                .bind(org.id.to_string())
+                .bind(org.name.clone())
+                .bind(org.kind.as_str())
+                .bind(org.country.clone())
+                .bind(org.created_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+
+                crate::append(tx, vec![audit]).await?;
+                Ok(crate::Out::Unit)
+            })
+        })
         .await
-        .map_err(db)?;
-        Self::finish(tx, vec![audit]).await
+        .map(|_| ())
     }
 
     async fn org(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
@@ -62,22 +70,31 @@ impl Store for SqlStore {
     }
 
     async fn insert_user(&self, user: &User, audit: AuditDraft) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO users (id, org_id, email, role, password_hash, created_ms, disabled) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(user.id.to_string())
-        .bind(user.org_id.to_string())
-        .bind(user.email.clone())
-        .bind(user.role.as_str())
-        .bind(user.password_hash.clone())
-        .bind(user.created_ms)
-        .bind(i64::from(user.disabled))
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        Self::finish(tx, vec![audit]).await
+        let user = user.clone();
+        self
+            .write(move |tx| {
+                Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO users (id, org_id, email, role, password_hash, created_ms, disabled) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(user.id.to_string())
+                .bind(user.org_id.to_string())
+                .bind(user.email.clone())
+                .bind(user.role.as_str())
+                .bind(user.password_hash.clone())
+                .bind(user.created_ms)
+                .bind(i64::from(user.disabled))
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+
+                    crate::append(tx, vec![audit]).await?;
+                    Ok(crate::Out::Unit)
+                })
+            })
+            .await
+            .map(|_| ())
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
@@ -126,24 +143,33 @@ impl Store for SqlStore {
     }
 
     async fn insert_session(&self, s: &Session, audit: AuditDraft) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM sessions WHERE expires_ms < $1")
-            .bind(s.created_ms)
-            .execute(&mut *tx)
+        let s = s.clone();
+        self
+            .write(move |tx| {
+                Box::pin(async move {
+                sqlx::query("DELETE FROM sessions WHERE expires_ms < $1")
+                    .bind(s.created_ms)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+                sqlx::query(
+                    "INSERT INTO sessions (id_digest, user_id, csrf, created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(s.id_digest.clone())
+                .bind(s.user_id.to_string())
+                .bind(s.csrf.clone())
+                .bind(s.created_ms)
+                .bind(s.expires_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+
+                    crate::append(tx, vec![audit]).await?;
+                    Ok(crate::Out::Unit)
+                })
+            })
             .await
-            .map_err(db)?;
-        sqlx::query(
-            "INSERT INTO sessions (id_digest, user_id, csrf, created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(s.id_digest.clone())
-        .bind(s.user_id.to_string())
-        .bind(s.csrf.clone())
-        .bind(s.created_ms)
-        .bind(s.expires_ms)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        Self::finish(tx, vec![audit]).await
+            .map(|_| ())
     }
 
     async fn session(&self, id_digest: &str, now_ms: i64) -> StoreResult<Option<Session>> {
@@ -162,29 +188,46 @@ impl Store for SqlStore {
     }
 
     async fn delete_session(&self, id_digest: &str, audit: AuditDraft) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM sessions WHERE id_digest = $1")
-            .bind(id_digest.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
-        Self::finish(tx, vec![audit]).await
+        let id_digest = id_digest.to_string();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query("DELETE FROM sessions WHERE id_digest = $1")
+                    .bind(id_digest.to_string())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
+
+                crate::append(tx, vec![audit]).await?;
+                Ok(crate::Out::Unit)
+            })
+        })
+        .await
+        .map(|_| ())
     }
 
     async fn insert_token(&self, t: &ApiToken, audit: AuditDraft) -> StoreResult<()> {
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO api_tokens (id, user_id, name, digest, created_ms, revoked_ms) VALUES ($1, $2, $3, $4, $5, NULL)",
-        )
-        .bind(t.id.to_string())
-        .bind(t.user_id.to_string())
-        .bind(t.name.clone())
-        .bind(t.digest.clone())
-        .bind(t.created_ms)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        Self::finish(tx, vec![audit]).await
+        let t = t.clone();
+        self
+            .write(move |tx| {
+                Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO api_tokens (id, user_id, name, digest, created_ms, revoked_ms) VALUES ($1, $2, $3, $4, $5, NULL)",
+                )
+                .bind(t.id.to_string())
+                .bind(t.user_id.to_string())
+                .bind(t.name.clone())
+                .bind(t.digest.clone())
+                .bind(t.created_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+
+                    crate::append(tx, vec![audit]).await?;
+                    Ok(crate::Out::Unit)
+                })
+            })
+            .await
+            .map(|_| ())
     }
 
     async fn token(&self, digest: &str) -> StoreResult<Option<ApiToken>> {
@@ -227,24 +270,33 @@ impl Store for SqlStore {
     async fn insert_site(&self, s: &Site, audit: AuditDraft) -> StoreResult<()> {
         let aliases =
             serde_json::to_string(&s.aliases).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO sites (id, org_id, name, aliases, zone, country, status, marking, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(s.id.to_string())
-        .bind(s.org_id.to_string())
-        .bind(s.name.clone())
-        .bind(aliases)
-        .bind(s.zone.clone())
-        .bind(s.country.clone())
-        .bind(s.status.as_str())
-        .bind(s.marking.as_str())
-        .bind(s.created_ms)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-        Self::finish(tx, vec![audit]).await
+        let s = s.clone();
+        self
+            .write(move |tx| {
+                Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO sites (id, org_id, name, aliases, zone, country, status, marking, created_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(s.id.to_string())
+                .bind(s.org_id.to_string())
+                .bind(s.name.clone())
+                .bind(aliases)
+                .bind(s.zone.clone())
+                .bind(s.country.clone())
+                .bind(s.status.as_str())
+                .bind(s.marking.as_str())
+                .bind(s.created_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+
+                    crate::append(tx, vec![audit]).await?;
+                    Ok(crate::Out::Unit)
+                })
+            })
+            .await
+            .map(|_| ())
     }
 
     async fn site(&self, id: SiteId) -> StoreResult<Option<Site>> {
@@ -281,8 +333,14 @@ impl Store for SqlStore {
     }
 
     async fn append_audit(&self, drafts: Vec<Draft>) -> StoreResult<()> {
-        let tx = self.begin_write().await?;
-        Self::finish(tx, drafts).await
+        self.write(move |tx| {
+            Box::pin(async move {
+                crate::append(tx, drafts).await?;
+                Ok(crate::Out::Unit)
+            })
+        })
+        .await
+        .map(|_| ())
     }
 
     async fn audit_entries(&self, after: i64, limit: u32) -> StoreResult<Vec<AuditEntry>> {

@@ -54,7 +54,8 @@ def splink_febrl(dfs, link_type):
 def splink_synth(path):
     import splink.comparison_library as cl
 
-    df = pd.read_csv(path, dtype=str).fillna("").rename(columns={"record_id": "unique_id"})
+    # Missing values stay null so that Splink neither blocks nor compares on them.
+    df = pd.read_csv(path, dtype=str).rename(columns={"record_id": "unique_id"})
     df = df.drop(columns=["entity_id"])
     comps = [
         cl.JaroWinklerAtThresholds("full_name", [0.95, 0.88]),

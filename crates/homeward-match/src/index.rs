@@ -12,7 +12,9 @@ use crate::record::{FieldError, PersonRecord, Prepared, prepare};
 
 /// Blocks bigger than this are skipped at query time (a very common name pair); other keys of
 /// the query still find the person.
-const QUERY_BLOCK_CAP: usize = 4000;
+const QUERY_BLOCK_CAP: usize = 400;
+/// Most candidates scored per query: the smallest (most specific) blocks are taken first.
+const QUERY_BUDGET: usize = 1500;
 
 /// One result of a query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -115,13 +117,18 @@ impl MatchIndex {
         let Ok(q) = prepare(record, false) else {
             return Vec::new();
         };
+        let mut blocks: Vec<&Vec<u32>> = block::keys(&q)
+            .iter()
+            .filter_map(|k| self.blocks.get(k))
+            .filter(|v| v.len() <= QUERY_BLOCK_CAP)
+            .collect();
+        blocks.sort_by_key(|v| v.len());
         let mut cand: Vec<u32> = Vec::new();
-        for key in block::keys(&q) {
-            if let Some(v) = self.blocks.get(&key)
-                && v.len() <= QUERY_BLOCK_CAP
-            {
-                cand.extend_from_slice(v);
+        for v in blocks {
+            if cand.len() + v.len() > QUERY_BUDGET && !cand.is_empty() {
+                break;
             }
+            cand.extend_from_slice(v);
         }
         cand.sort_unstable();
         cand.dedup();

@@ -285,7 +285,19 @@ impl Model {
         // more often than random pairs do); scoring then uses that m with the population u
         // from random pairs and the shipped prior — the approach Splink takes.
         let mut local = self.clone();
-        local.lambda = 0.3;
+        local.lambda = 0.1;
+        // Start the non-match class from the level frequencies among all candidates (mostly
+        // non-matches at scale) rather than from random pairs.
+        for (f, p) in local.fields.iter_mut().enumerate() {
+            let mut counts = vec![1.0; LEVELS[f]];
+            for (levels, n) in &patterns {
+                if let Some(x) = counts.get_mut(usize::from(levels[f])) {
+                    *x += n;
+                }
+            }
+            let s: f64 = counts.iter().sum();
+            p.u = counts.iter().map(|x| x / s).collect();
+        }
         local.em(&patterns, total);
         // Accept the estimate only if its "match" class looks like people rather than, say,
         // households or speakers of one language: names mostly agreeing in full and birth

@@ -67,6 +67,8 @@ pub struct Token {
 pub struct Name {
     /// Tokens, at most [`MAX_TOKENS`].
     pub tokens: Vec<Token>,
+    /// For each pair of adjacent tokens, their spellings written as one word.
+    pub joins: Vec<Vec<(u64, u64, Sys)>>,
 }
 
 const CONNECTORS: &[&str] = &[
@@ -97,10 +99,11 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
         han: false,
         thai: sys == Sys::Thai,
         initial: word.len() == 1,
-        chars: if sys == Sys::Latin && word.len() <= 6 {
-            han::spelled(word)
-        } else {
-            &[]
+        // Only reasonably specific syllables: one that can stand for dozens of characters
+        // ("li", "wai") says little across systems and costs the most to compare.
+        chars: match han::spelled(word) {
+            c if sys == Sys::Latin && word.len() <= 6 && c.len() <= 24 => c,
+            _ => &[],
         },
         optional,
     }
@@ -249,7 +252,11 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
     let mut seen = HashSet::new();
     tokens.retain(|t| seen.insert(t.exact));
     tokens.truncate(MAX_TOKENS);
-    Name { tokens }
+    let joins = tokens
+        .windows(2)
+        .map(|w| joined_keys(&w[0], &w[1]))
+        .collect();
+    Name { tokens, joins }
 }
 
 /// Graded agreement of two names, best first.
@@ -311,7 +318,7 @@ fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
     if a.han || b.han {
         return (0, None);
     }
-    if !a.chars.is_empty() && a.chars.iter().any(|c| b.chars.binary_search(c).is_ok()) {
+    if !a.chars.is_empty() && !b.chars.is_empty() && sorted_intersect(a.chars, b.chars) {
         return (1, Some(Sys::Across));
     }
     if a.initial || b.initial {
@@ -322,6 +329,18 @@ fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
         return (1, None);
     }
     (0, None)
+}
+
+fn sorted_intersect(a: &[u16], b: &[u16]) -> bool {
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 /// Compares two parsed names. Symmetric.
@@ -471,7 +490,7 @@ fn join_pass(
             if used_b[j] || used_b[j + 1] {
                 continue;
             }
-            let keys = joined_keys(&b.tokens[j], &b.tokens[j + 1]);
+            let Some(keys) = b.joins.get(j) else { continue };
             let hit = keys.iter().find_map(|(e, p, s)| {
                 if t.spell.iter().any(|k| k.0 == *e) {
                     Some((3u8, *s))

@@ -129,6 +129,18 @@ pub fn phonetic_key(word: &str) -> String {
         }
         i += adv;
     }
+    // Thai finals: ช/ด/ต/ส/ศ all end a syllable as "t" ("Phet" / "Pech" / "Phed"); so does a
+    // c/s before another consonant or at the end of the word.
+    let n = out.len();
+    for i in 0..n {
+        if matches!(out[i], b'C' | b'S')
+            && i > 0
+            && (i + 1 == n || !matches!(out[i + 1], b'a' | b'e' | b'i' | b'o' | b'u' | b'Y'))
+        {
+            out[i] = b'T';
+        }
+    }
+    out.dedup();
     String::from_utf8(out).unwrap_or_default()
 }
 
@@ -180,8 +192,20 @@ pub fn jaro_winkler(a: &str, b: &str) -> f64 {
 }
 
 fn strsim_jw(a: &str, b: &str) -> f64 {
-    let a: Vec<char> = a.chars().take(64).collect();
-    let b: Vec<char> = b.chars().take(64).collect();
+    // Names are short: work on fixed arrays of at most 64 code points, no allocation.
+    let mut ab = [0u32; 64];
+    let mut bb = [0u32; 64];
+    let mut la = 0;
+    for (i, c) in a.chars().take(64).enumerate() {
+        ab[i] = c as u32;
+        la = i + 1;
+    }
+    let mut lb = 0;
+    for (i, c) in b.chars().take(64).enumerate() {
+        bb[i] = c as u32;
+        lb = i + 1;
+    }
+    let (a, b) = (&ab[..la], &bb[..lb]);
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -222,7 +246,7 @@ fn strsim_jw(a: &str, b: &str) -> f64 {
     }
     let m = m as f64;
     let jaro = (m / a.len() as f64 + m / b.len() as f64 + (m - t as f64 / 2.0) / m) / 3.0;
-    let prefix = a.iter().zip(&b).take(4).take_while(|(x, y)| x == y).count() as f64;
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f64;
     jaro + prefix * 0.1 * (1.0 - jaro)
 }
 
@@ -263,6 +287,7 @@ mod tests {
             ("suwit", "suvit"),
             ("pradit", "pradid"),
             ("kittisak", "kitisak"),
+            ("phetkhao", "pechkao"),
             ("sirichai", "seerichai"),
             ("boonmee", "bunmi"),
         ] {

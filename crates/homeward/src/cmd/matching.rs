@@ -65,6 +65,9 @@ struct Common {
     /// Use the shipped model as is, without estimating parameters on this data.
     #[arg(long)]
     no_train: bool,
+    /// Print a summary (records, pairs compared, matches, time per stage) on standard error.
+    #[arg(long, short)]
+    verbose: bool,
     /// Write the model used (after training on this data) as JSON here.
     #[arg(long)]
     model_out: Option<PathBuf>,
@@ -338,6 +341,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             bar.set_message("reading");
             let data = load(&input, &common.columns, common.skip_bad_rows, &bar)?;
             bar.set_message("matching");
+            let started = std::time::Instant::now();
             let result = batch::dedupe(
                 &data.prepared,
                 &Model::default_model(),
@@ -352,8 +356,11 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             if let Some(p) = pairs {
                 write_pairs(&p, &ids, &result)?;
             }
+            if common.verbose {
+                eprintln!("matching took {:.2} s", started.elapsed().as_secs_f64());
+            }
             save_model(&common, &result)?;
-            report(data.skipped, &result, ids.len());
+            report(data.skipped, &result, ids.len(), common.verbose);
         }
         MatchCommand::Link {
             left,
@@ -367,6 +374,7 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             let l = load(&left, &common.columns, common.skip_bad_rows, &bar)?;
             let r = load(&right, &common.columns, common.skip_bad_rows, &bar)?;
             bar.set_message("matching");
+            let started = std::time::Instant::now();
             let result = batch::link(&l.prepared, &r.prepared, &Model::default_model(), &opts);
             bar.finish_and_clear();
             let ids: Vec<&str> = l.ids.iter().chain(&r.ids).map(String::as_str).collect();
@@ -375,18 +383,21 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             if let Some(c) = clusters {
                 write_clusters(&c, &ids, &result)?;
             }
+            if common.verbose {
+                eprintln!("matching took {:.2} s", started.elapsed().as_secs_f64());
+            }
             save_model(&common, &result)?;
-            report(l.skipped + r.skipped, &result, ids.len());
+            report(l.skipped + r.skipped, &result, ids.len(), common.verbose);
         }
     }
     Ok(())
 }
 
-fn report(skipped: usize, result: &BatchResult, n: usize) {
+fn report(skipped: usize, result: &BatchResult, n: usize, verbose: bool) {
     if skipped > 0 {
         eprintln!("skipped {skipped} bad rows");
     }
-    if std::io::stderr().is_terminal() {
+    if verbose || std::io::stderr().is_terminal() {
         eprintln!(
             "{n} records, {} pairs compared, {} at or above the threshold",
             result.compared,

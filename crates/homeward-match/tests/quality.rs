@@ -44,45 +44,18 @@ fn dedupe_f1_on_generated_set_holds() {
         .collect();
     assert_eq!(prepared.len(), data.len());
     let truth: Vec<u64> = data.iter().map(|s| s.entity_id).collect();
-    let result = batch::dedupe(
-        &prepared,
-        &Model::default_model(),
-        &BatchOptions {
-            explain: false,
-            ..Default::default()
-        },
-    );
+    let options = BatchOptions {
+        explain: false,
+        ..Default::default()
+    };
+    let result = batch::dedupe(&prepared, &Model::default_model(), &options);
     let (p, r, f1) = pairwise(&truth, &result.clusters);
-    eprintln!(
-        "lambda {} pairs {}",
-        result.model.lambda,
-        result.pairs.len()
-    );
-    for f in &result.model.fields {
-        eprintln!(
-            "{} m={:?} u={:?}",
-            f.field,
-            f.m.iter()
-                .map(|x| (x * 1000.0).round() / 1000.0)
-                .collect::<Vec<_>>(),
-            f.u.iter()
-                .map(|x| (x * 10000.0).round() / 10000.0)
-                .collect::<Vec<_>>()
-        );
-    }
-    for pr in result.pairs.iter().rev().take(5) {
-        eprintln!(
-            "{:?} / {:?} => {}",
-            data[pr.left as usize].record,
-            data[pr.right as usize].record,
-            pr.score.explanation()
-        );
-    }
     eprintln!(
         "precision {p:.4} recall {r:.4} F1 {f1:.4} compared {}",
         result.compared
     );
-    const RECORDED_F1: f64 = 0.91;
+    // Recorded 0.9384 (precision 0.9965, recall 0.8867) when this test was written.
+    const RECORDED_F1: f64 = 0.93;
     assert!(
         f1 >= RECORDED_F1,
         "F1 {f1:.4} fell below the recorded {RECORDED_F1}"

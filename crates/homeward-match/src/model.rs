@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{self, Comparison, FIELDS, LEVELS, MISSING, NAME, PHONE};
 use crate::names::NameLevel;
 
-/// Fields that describe a household rather than a person.
-const CONTACT: [usize; 4] = [4, 7, 8, 9];
+/// Fields that describe a household or a place rather than a person.
+const CONTACT: [usize; 5] = [4, 7, 8, 9, 10];
 
 /// Parameters of one field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -188,6 +188,7 @@ impl Model {
         let mut total = (prior / (1.0 - prior)).log2();
         let mut fields = Vec::new();
         let mut contact_best: f64 = 0.0;
+        let mut contact_sum: f64 = 0.0;
         for (f, &level) in cmp.levels.iter().enumerate() {
             if level == MISSING || f >= self.fields.len() {
                 continue;
@@ -227,12 +228,11 @@ impl Model {
             {
                 w = w.min(0.5);
             }
-            // Phone, handle, address and postcode are household evidence: siblings share them
-            // all. Count only the strongest positive one, so they do not add up.
+            // Phone, handle, address, postcode and place are household or place evidence:
+            // siblings share them all, so their agreements do not simply add up.
             if CONTACT.contains(&f) && w > 0.0 {
-                let extra = (w - contact_best).max(0.0);
                 contact_best = contact_best.max(w);
-                total += extra;
+                contact_sum += w;
             } else {
                 total += w;
             }
@@ -244,6 +244,8 @@ impl Model {
                 });
             }
         }
+        // The strongest household/place agreement counts in full, the others a third.
+        total += contact_best + (contact_sum - contact_best) / 3.0;
         Score {
             probability: 1.0 / (1.0 + (-total).exp2()),
             weight: total,

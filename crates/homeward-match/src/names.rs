@@ -56,6 +56,8 @@ pub struct Token {
     pub thai: bool,
     /// A single-letter initial.
     pub initial: bool,
+    /// Bloom signature of `spell` and of `phon` (a quick "nothing in common" test).
+    pub sig: (u128, u128),
     /// Ids of the Han characters this token can be a romanisation of (or is).
     pub chars: &'static [u16],
     /// A title or honorific that may be missing from another record.
@@ -82,6 +84,15 @@ const HONORIFICS: &[&str] = &[
 ];
 const MM_ONLY_HONORIFICS: &[&str] = &["ma", "tan", "sai", "saw", "nang"];
 
+fn signature(keys: &[(u64, Sys)]) -> u128 {
+    keys.iter().fold(0u128, |s, (k, _)| s | 1u128 << (k % 128))
+}
+
+fn with_sig(mut t: Token) -> Token {
+    t.sig = (signature(&t.spell), signature(&t.phon));
+    t
+}
+
 fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
     let mut spell = vec![(tagged(TAG_EXACT, word), sys)];
     let mut phon = vec![(tagged(TAG_PHON, &phonetic_key(word)), sys)];
@@ -91,7 +102,8 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
         phon.push((tagged(TAG_PHON, &phonetic_key(&y)), sys));
         spell.push((tagged(TAG_EXACT, &y), sys));
     }
-    Token {
+    with_sig(Token {
+        sig: (0, 0),
         text: word.to_owned(),
         exact: tagged(TAG_EXACT, word),
         spell,
@@ -106,7 +118,7 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
             _ => &[],
         },
         optional,
-    }
+    })
 }
 
 fn han_token(c: char, surname_position: bool) -> Token {
@@ -138,7 +150,8 @@ fn han_token(c: char, surname_position: bool) -> Token {
         }
     }
     let text = s.to_string();
-    Token {
+    with_sig(Token {
+        sig: (0, 0),
         exact: tagged(TAG_HAN, &text),
         text,
         spell,
@@ -148,7 +161,7 @@ fn han_token(c: char, surname_position: bool) -> Token {
         initial: false,
         chars: &[],
         optional: false,
-    }
+    })
 }
 
 /// Parses one name. `nationality` (ISO alpha-2) only decides whether Myanmar honorifics that
@@ -299,20 +312,25 @@ fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
     }
     if a.han && b.han {
         // Different characters with a shared reading: homophones, weak.
-        return if a.phon.iter().any(|x| b.phon.iter().any(|y| x.0 == y.0)) {
+        return if a.sig.1 & b.sig.1 != 0 && a.phon.iter().any(|x| b.phon.iter().any(|y| x.0 == y.0))
+        {
             (1, None)
         } else {
             (0, None)
         };
     }
-    for (k, s) in &a.spell {
-        if let Some((_, s2)) = b.spell.iter().find(|(k2, _)| k2 == k) {
-            return (3, Some(if a.han || a.thai { *s } else { *s2 }));
+    if a.sig.0 & b.sig.0 != 0 {
+        for (k, s) in &a.spell {
+            if let Some((_, s2)) = b.spell.iter().find(|(k2, _)| k2 == k) {
+                return (3, Some(if a.han || a.thai { *s } else { *s2 }));
+            }
         }
     }
-    for (k, s) in &a.phon {
-        if let Some((_, s2)) = b.phon.iter().find(|(k2, _)| k2 == k) {
-            return (2, Some(if a.han || a.thai { *s } else { *s2 }));
+    if a.sig.1 & b.sig.1 != 0 {
+        for (k, s) in &a.phon {
+            if let Some((_, s2)) = b.phon.iter().find(|(k2, _)| k2 == k) {
+                return (2, Some(if a.han || a.thai { *s } else { *s2 }));
+            }
         }
     }
     if a.han || b.han {
@@ -325,7 +343,15 @@ fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
         let ok = a.text.chars().next() == b.text.chars().next();
         return (u8::from(ok), None);
     }
-    if a.text.len() >= 4 && b.text.len() >= 4 && jaro_winkler(&a.text, &b.text) >= 0.9 {
+    // Jaro–Winkler ≥ 0.9 needs similar lengths and, in practice, a shared first or second
+    // letter; test those first (this is the hottest comparison).
+    let (x, y) = (a.text.as_bytes(), b.text.as_bytes());
+    if x.len() >= 4
+        && y.len() >= 4
+        && x.len().abs_diff(y.len()) <= 3
+        && (x[0] == y[0] || x[1] == y[1])
+        && jaro_winkler(&a.text, &b.text) >= 0.9
+    {
         return (1, None);
     }
     (0, None)

@@ -12,9 +12,9 @@ use crate::record::{FieldError, PersonRecord, Prepared, prepare};
 
 /// Blocks bigger than this are skipped at query time (a very common name pair); other keys of
 /// the query still find the person.
-const QUERY_BLOCK_CAP: usize = 400;
+const QUERY_BLOCK_CAP: usize = 200;
 /// Most candidates scored per query: the smallest (most specific) blocks are taken first.
-const QUERY_BUDGET: usize = 1500;
+const QUERY_BUDGET: usize = 600;
 
 /// One result of a query.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

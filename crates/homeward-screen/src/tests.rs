@@ -179,6 +179,27 @@ fn bad_input_gives_bounded_results() {
     assert!(s.screen_text(&garbage).score.is_finite());
 }
 
+/// The shipped model on the held-out part of the multilingual set (never used in training).
+#[test]
+fn held_out_multilingual_f1() {
+    let (mut tp, mut fp, mut fneg) = (0, 0, 0);
+    for line in include_str!("../testdata/multilingual.jsonl").lines() {
+        let ex: LabelledAd = serde_json::from_str(line).unwrap();
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["split"] != "test" {
+            continue;
+        }
+        match (Screener::shipped().screen(&ex.ad).flagged, ex.fraudulent) {
+            (true, true) => tp += 1,
+            (true, false) => fp += 1,
+            (false, true) => fneg += 1,
+            _ => {}
+        }
+    }
+    let f1 = 2.0 * f64::from(tp) / f64::from(2 * tp + fp + fneg);
+    assert!(f1 >= 0.9, "F1 {f1:.3} (tp {tp}, fp {fp}, fn {fneg})");
+}
+
 #[test]
 fn screener_is_send_and_sync() {
     fn check<T: Send + Sync>() {}

@@ -20,7 +20,24 @@ use crate::{Ad, PAY, PAY_CODE, ScreenError, Screener, ad_text};
 pub struct LabelledAd {
     #[serde(flatten)]
     pub ad: Ad,
+    /// `true`/`false` or `1`/`0`.
+    #[serde(deserialize_with = "bool_or_int")]
     pub fraudulent: bool,
+}
+
+fn bool_or_int<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Flag {
+        Bool(bool),
+        Int(u8),
+    }
+    match Flag::deserialize(d)? {
+        Flag::Bool(b) => Ok(b),
+        Flag::Int(0) => Ok(false),
+        Flag::Int(1) => Ok(true),
+        Flag::Int(n) => Err(serde::de::Error::custom(format!("label {n} is not 0 or 1"))),
+    }
 }
 
 /// Training options.

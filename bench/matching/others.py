@@ -57,6 +57,18 @@ def splink_synth(path):
     # Missing values stay null so that Splink neither blocks nor compares on them.
     df = pd.read_csv(path, dtype=str).rename(columns={"record_id": "unique_id"})
     df = df.drop(columns=["entity_id"])
+    # Give Splink dates in one format (its tutorials assume clean ISO dates); homeward reads
+    # the raw strings, including Buddhist-Era years, which are left as they are here.
+    def iso(v):
+        if not isinstance(v, str):
+            return None
+        for fmt in ("%Y-%m-%d", "%Y%m%d", "%d/%m/%Y"):
+            try:
+                return pd.to_datetime(v, format=fmt).strftime("%Y-%m-%d")
+            except (ValueError, OverflowError):
+                pass
+        return v
+    df["birth_date"] = df["birth_date"].map(iso)
     comps = [
         cl.JaroWinklerAtThresholds("full_name", [0.95, 0.88]),
         cl.ExactMatch("birth_date"),

@@ -29,7 +29,7 @@ impl Default for BatchOptions {
         BatchOptions {
             threshold: None,
             train: true,
-            block_cap: 30,
+            block_cap: 20,
             explain: true,
         }
     }

@@ -261,9 +261,11 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
         }
         tokens.push(latin_token(&cleaned, Sys::Latin, false));
     }
-    // Duplicated mononyms ("Sukarno Sukarno") and repeated tokens count once.
-    let mut seen = HashSet::new();
-    tokens.retain(|t| seen.insert(t.exact));
+    // A mononym duplicated to fill two passport fields ("Sukarno Sukarno") counts once;
+    // reduplicated given names ("Zhi Zhi", "Aye Aye") stay as written.
+    if tokens.len() == 2 && tokens[0].exact == tokens[1].exact {
+        tokens.truncate(1);
+    }
     tokens.truncate(MAX_TOKENS);
     let joins = tokens
         .windows(2)
@@ -590,7 +592,7 @@ mod tests {
                 &parse("Aye Myint", Some("MM"))
             )
             .level,
-            Some(NameLevel::Exact)
+            Some(NameLevel::Subset)
         );
         assert_eq!(
             compare(&parse("Ma Thida", Some("MM")), &parse("Thida", Some("MM"))).level,
@@ -601,6 +603,8 @@ mod tests {
             NameLevel::Exact
         );
         assert_eq!(lvl("Soekarno", "Sukarno Sukarno"), NameLevel::Phonetic);
+        assert!(lvl("สมศักดิ์ ทองคำ", "SOMSAK THONGKHAM") >= NameLevel::Phonetic);
+        assert_eq!(lvl("Zhizhi Ye", "YE Zhi Zhi"), NameLevel::Exact);
         assert_eq!(lvl("REYES, Maria", "Maria Reyes"), NameLevel::Exact);
     }
 

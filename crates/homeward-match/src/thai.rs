@@ -51,6 +51,8 @@ pub fn is_thai(s: &str) -> bool {
 
 /// Romanises one Thai word.
 pub fn romanise(word: &str) -> String {
+    // NFKC splits sara am (ำ) into nikhahit + sara aa; put it back.
+    let word = word.replace("\u{0e4d}\u{0e32}", "\u{0e33}");
     let cs: Vec<char> = word.chars().filter(|c| !is_tone(*c)).collect();
     // Drop consonants silenced by the karan (์), together with a vowel sign between them.
     let mut v: Vec<char> = Vec::with_capacity(cs.len());
@@ -246,10 +248,19 @@ mod tests {
             ("สุดา", "suda"),
             ("วงศ์สวัสดิ์", "wongsawat"),
             ("กิตติ", "kitti"),
+            ("ทองคำ", "thongkham"),
+            ("สุขใจ", "sukjai"),
         ] {
             let r = romanise(th);
             assert_eq!(phonetic_key(&r), phonetic_key(en), "{th}: {r} vs {en}");
         }
+    }
+
+    #[test]
+    fn survives_nfkc() {
+        use unicode_normalization::UnicodeNormalization;
+        let n: String = "ทองคำ".nfkc().collect();
+        assert_eq!(phonetic_key(&romanise(&n)), phonetic_key("thongkham"));
     }
 
     #[test]

@@ -432,3 +432,90 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
+
+/// A job ad or recruitment message to screen (PRODUCT §5.3). Every field is optional text.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdInput {
+    /// Caller's id, echoed back.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Body text, or the whole pasted message.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Advertiser.
+    #[serde(default)]
+    pub company: Option<String>,
+    /// Place of work.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// Pay as written.
+    #[serde(default)]
+    pub salary: Option<String>,
+    /// How to apply / contact.
+    #[serde(default)]
+    pub contact: Option<String>,
+    /// Requirements.
+    #[serde(default)]
+    pub requirements: Option<String>,
+    /// Benefits.
+    #[serde(default)]
+    pub benefits: Option<String>,
+    /// Link to the ad.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Language hint (BCP 47).
+    #[serde(default)]
+    pub lang: Option<String>,
+}
+
+/// One ad, or a batch of ads (a JSON array).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum ScreenInput {
+    /// A batch (at most 1,000 ads). Listed first: serde would otherwise read
+    /// an array as a struct by position.
+    Batch(Vec<AdInput>),
+    /// One ad.
+    One(AdInput),
+}
+
+/// Why an ad scored as it did.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScreenReason {
+    /// Stable code (a rule, `pay_above_market`, `known_signal` or `model`).
+    pub code: String,
+    /// Plain-language explanation.
+    pub message: String,
+    /// Log-odds it added.
+    pub weight: f32,
+    /// The words that triggered it.
+    pub triggers: Vec<String>,
+}
+
+/// The screening verdict of one ad.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScreenVerdict {
+    /// The ad's id as given (or its position in the batch).
+    pub id: String,
+    /// Calibrated lure risk, 0–1.
+    pub score: f32,
+    /// Whether the score is at or above the threshold.
+    pub flagged: bool,
+    /// The threshold applied.
+    pub threshold: f32,
+    /// Reasons, strongest first.
+    pub reasons: Vec<ScreenReason>,
+    /// Whether the ad exceeded the size limits and only its beginning was read.
+    pub truncated: bool,
+}
+
+/// The verdicts, in input order (one element for a single ad).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ScreenOutput {
+    /// Verdicts.
+    pub verdicts: Vec<ScreenVerdict>,
+}

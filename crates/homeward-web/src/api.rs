@@ -3,6 +3,7 @@
 
 pub mod cases;
 mod me;
+mod screen;
 mod sites;
 
 use axum::Router;
@@ -48,5 +49,6 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::create_transition))
         .routes(routes!(cases::create_note))
         .routes(routes!(sites::list_sites, sites::create_site))
+        .routes(routes!(screen::screen))
         .split_for_parts()
 }

@@ -6,12 +6,14 @@ pub mod problem;
 pub mod ui;
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use homeward_core::Homeward;
@@ -31,6 +33,51 @@ pub struct AppState {
     pub login_failures: Arc<Mutex<HashMap<String, (u32, Instant)>>>,
     /// The OpenAPI document, rendered once.
     pub openapi_json: Arc<String>,
+    /// Requests per client address on the public endpoints, this minute.
+    pub public_hits: Arc<Mutex<HashMap<String, (u32, Instant)>>>,
+}
+
+/// Requests per minute per client address on public POST endpoints
+/// (`/check`, `/login`).
+pub const PUBLIC_PER_MINUTE: u32 = 30;
+
+async fn limit_public(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let path = req.uri().path();
+    if req.method() == Method::POST && matches!(path, "/check" | "/login") {
+        let ip = req
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        let key = format!("{path} {ip}");
+        let over = state
+            .public_hits
+            .lock()
+            .map(|mut m| {
+                if m.len() > 100_000 {
+                    m.retain(|_, (_, t)| t.elapsed() < Duration::from_secs(60));
+                }
+                let e = m.entry(key).or_insert((0, Instant::now()));
+                if e.1.elapsed() >= Duration::from_secs(60) {
+                    *e = (0, Instant::now());
+                }
+                e.0 += 1;
+                e.0 > PUBLIC_PER_MINUTE
+            })
+            .unwrap_or(false);
+        if over {
+            return (
+                StatusCode::TOO_MANY_REQUESTS,
+                [(header::RETRY_AFTER, "60")],
+                ui::layout::message_page(
+                    "Too many requests",
+                    "Please wait a minute and try again.",
+                ),
+            )
+                .into_response();
+        }
+    }
+    next.run(req).await
 }
 
 /// Builds the whole router: API, web UI, health, security headers.
@@ -42,6 +89,7 @@ pub fn router(hw: Homeward, secure_cookies: bool) -> Router {
         secure_cookies,
         login_failures: Arc::new(Mutex::new(HashMap::new())),
         openapi_json,
+        public_hits: Arc::new(Mutex::new(HashMap::new())),
     };
     let api = api.route("/api/v1/openapi.json", get(openapi_doc));
     Router::new()
@@ -49,6 +97,10 @@ pub fn router(hw: Homeward, secure_cookies: bool) -> Router {
         .merge(ui::router())
         .route("/healthz", get(healthz))
         .fallback(fallback)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limit_public,
+        ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY))
         .layer(header_layer(

@@ -4,6 +4,7 @@
 
 mod case_page;
 mod cases;
+mod check;
 pub mod layout;
 mod login;
 mod report_form;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
             "/reports/new",
             get(report_form::show).post(report_form::submit),
         )
+        .route("/check", get(check::show).post(check::submit))
 }
 
 async fn css() -> impl IntoResponse {

@@ -481,3 +481,65 @@ async fn web_login_csrf_and_report_form() {
         .await;
     assert!(list.body.contains("CHAN Wai Kit"));
 }
+
+#[tokio::test]
+async fn screening_api_and_public_check_page() {
+    let t = app().await;
+    let tok = Some(t.hk_token.as_str());
+    let lure = r#"{"id":"a1","description":"Customer service in Bangkok, 1,200 USD a month, free flight, visa and hotel, no experience needed, contact Telegram only"}"#;
+    assert_problem(
+        &t.api("POST", "/api/v1/screen", None, Some(lure)).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+    );
+    let one = t.api("POST", "/api/v1/screen", tok, Some(lure)).await;
+    assert_eq!(one.status, StatusCode::OK, "{}", one.body);
+    let v = &one.json()["verdicts"][0];
+    assert_eq!(v["id"], "a1");
+    assert_eq!(v["flagged"], true, "{v}");
+    assert!(!v["reasons"].as_array().unwrap().is_empty());
+    let batch = t.api("POST", "/api/v1/screen", tok,
+        Some(r#"[{"description":"Registered nurse, NHS hospital, band 5 salary, apply via our careers site"},{"title":"x"}]"#)).await;
+    assert_eq!(batch.json()["verdicts"].as_array().map(Vec::len), Some(2));
+    assert_problem(
+        &t.api("POST", "/api/v1/screen", tok, Some("[]")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_input",
+    );
+    assert_problem(
+        &t.api(
+            "POST",
+            "/api/v1/screen",
+            tok,
+            Some(r#"{"description":"x","bogus":1}"#),
+        )
+        .await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_body",
+    );
+
+    let page = t
+        .send(Request::get("/check").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    let post = |text: &str| {
+        Request::post("/check")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("text={text}")))
+            .unwrap()
+    };
+    let checked = t.send(post("Free+flight+and+visa%2C+no+experience%2C+1500+USD%2C+work+in+Myawaddy%2C+contact+Telegram+%40hr_example")).await;
+    assert_eq!(checked.status, StatusCode::OK);
+    assert!(checked.body.contains("High risk"), "{}", checked.body);
+    assert_eq!(checked.headers[header::CACHE_CONTROL], "no-store");
+    let empty = t.send(post("")).await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut limited = false;
+    for _ in 0..40 {
+        if t.send(post("hello")).await.status == StatusCode::TOO_MANY_REQUESTS {
+            limited = true;
+            break;
+        }
+    }
+    assert!(limited, "the public page is rate-limited");
+}

@@ -53,10 +53,14 @@ pub fn page(title: &str, shell: Option<&Shell>, body: Markup) -> Markup {
             body {
                 header.top {
                     a.brand href="/cases" { "homeward" }
+                    @if shell.is_none() {
+                        nav { a href="/check" { "Check a job offer" } }
+                    }
                     @if let Some(s) = shell {
                         nav {
                             a href="/cases" { "Cases" }
                             a href="/reports/new" { "New report" }
+                            a href="/check" { "Check an offer" }
                         }
                         div.who {
                             span.org { (s.org) }

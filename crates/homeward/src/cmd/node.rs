@@ -143,7 +143,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "homeward is listening on {url} ({} store); Ctrl-C stops it",
             store.backend()
         );
-        axum::serve(listener, app)
+        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown())
             .await
             .context("server failed")?;

@@ -7,7 +7,6 @@
 //! meet through a phonetic key. Connectors (bin/binti/A/L/A/P) are dropped, honorifics
 //! (U, Daw, Haji, Datuk, Mr…) are optional tokens, Malay and Filipino abbreviations expanded.
 
-use std::collections::HashSet;
 
 use unicode_normalization::UnicodeNormalization;
 

@@ -7,7 +7,6 @@
 //! meet through a phonetic key. Connectors (bin/binti/A/L/A/P) are dropped, honorifics
 //! (U, Daw, Haji, Datuk, Mr…) are optional tokens, Malay and Filipino abbreviations expanded.
 
-
 use unicode_normalization::UnicodeNormalization;
 
 use crate::han;
@@ -420,6 +419,21 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     let min_score = matched.iter().map(|m| m.0).min().unwrap_or(0);
     let all_han = matched.iter().all(|m| m.0 == 4);
     let full = cov_a && cov_b && m > 0;
+    // All but one part each agree, and the two leftovers start alike: a typo in one part
+    // ("Htet Su Thu" / "Htwt Su Thu").
+    let leftover = |n: &Name, used: &[bool; MAX_TOKENS]| -> Vec<usize> {
+        (0..n.tokens.len())
+            .filter(|i| !used[*i] && !n.tokens[*i].optional)
+            .collect()
+    };
+    let (la, lb) = (leftover(a, &used_a), leftover(b, &used_b));
+    let one_typo = m >= 2
+        && strong.len() == m
+        && la.len() == 1
+        && lb.len() == 1
+        && !a.tokens[la[0]].han
+        && !b.tokens[lb[0]].han
+        && a.tokens[la[0]].text.bytes().next() == b.tokens[lb[0]].text.bytes().next();
     let level = if full && all_han {
         NameLevel::HanExact
     } else if full && min_score >= 3 {
@@ -428,7 +442,7 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
         NameLevel::Phonetic
     } else if (cov_a || cov_b) && m >= 2 && min_score >= 2 {
         NameLevel::Subset
-    } else if full || ((cov_a || cov_b) && m >= 2 && strong.len() + 1 >= m) {
+    } else if full || one_typo || ((cov_a || cov_b) && m >= 2 && strong.len() + 1 >= m) {
         NameLevel::Fuzzy
     } else if !strong.is_empty() {
         NameLevel::Partial
@@ -610,6 +624,7 @@ mod tests {
     #[test]
     fn typos_and_partial() {
         assert_eq!(lvl("Jonathan Smith", "Jonathon Smith"), NameLevel::Fuzzy);
+        assert_eq!(lvl("Htet Su Thu", "Htwt Su Thu"), NameLevel::Fuzzy);
         assert_eq!(lvl("Nguyen Van An", "Nguyen Thi Lan"), NameLevel::Partial);
         assert_eq!(lvl("", "x"), NameLevel::Differ);
     }

@@ -97,6 +97,13 @@ pub fn phonetic_key(word: &str) -> String {
                     b'j' | b'z' => b'C',
                     b'x' => b'S',
                     b's' => b'S',
+                    // w closing a vowel ("kaew" = "kaeo") is part of the vowel.
+                    b'w' if i > 0 && is_vowel(w[i - 1]) && !is_vowel(n) => {
+                        i += 1;
+                        continue;
+                    }
+                    // r closing a vowel is an English length mark ("porn" = "phon").
+                    b'r' if i > 0 && is_vowel(w[i - 1]) && !is_vowel(n) => 0,
                     b'v' | b'w' => b'W',
                     b'f' => b'P',
                     b'h' => {

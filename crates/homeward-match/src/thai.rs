@@ -69,6 +69,13 @@ pub fn romanise(word: &str) -> String {
         }
         v.push(c);
     }
+    // A final ร after ช/ต/ท/ถ/ด is silent (เพชร "phet", บุตร "but").
+    if v.len() >= 3
+        && v.last() == Some(&'ร')
+        && matches!(v[v.len() - 2], 'ช' | 'ต' | 'ท' | 'ถ' | 'ด')
+    {
+        v.pop();
+    }
     let mut out = String::new();
     let mut i = 0;
     let n = v.len();
@@ -116,7 +123,7 @@ pub fn romanise(word: &str) -> String {
                     || (c2 == 'ร' && matches!(c1, 'ศ' | 'ส')))
                 && vowel_after
                 && after.is_some()
-                && !(c2 == 'ว' && after.is_some_and(is_consonant))
+                && !(c2 == 'ว' && !after.is_some_and(is_follow_vowel))
             {
                 ini_s.push_str(consonant(c2).map_or("", |x| x.0));
                 i += 1;

@@ -123,7 +123,7 @@ pub fn romanise(word: &str) -> String {
                     || (c2 == 'ร' && matches!(c1, 'ศ' | 'ส')))
                 && vowel_after
                 && after.is_some()
-                && !(c2 == 'ว' && !after.is_some_and(is_follow_vowel))
+                && (c2 != 'ว' || after.is_some_and(is_follow_vowel))
             {
                 ini_s.push_str(consonant(c2).map_or("", |x| x.0));
                 i += 1;

@@ -242,7 +242,7 @@ fn malay_indo_subject(rng: &mut Rng, n: usize) -> Subject {
         "Agus Setiawan",
         "Rina Wulandari",
     ];
-    if n % 2 == 0 {
+    if n.is_multiple_of(2) {
         let name = rng.pick(&MALAY);
         Subject {
             names: vec![NameInput {

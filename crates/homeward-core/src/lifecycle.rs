@@ -74,10 +74,11 @@ pub fn allowed(state: CaseState, resume: Option<CaseState>) -> Vec<CaseState> {
     if PRE_RELEASE.contains(&state) && state != ReleaseInProgress {
         out.push(Released);
     }
-    if is_side(state) && state != Deceased {
-        if let Some(r) = resume.filter(|r| !is_side(*r) && !is_final(*r)) {
-            out.insert(0, r);
-        }
+    if is_side(state)
+        && state != Deceased
+        && let Some(r) = resume.filter(|r| !is_side(*r) && !is_final(*r))
+    {
+        out.insert(0, r);
     }
     if !is_final(state) {
         for s in SIDE {

@@ -53,7 +53,7 @@ impl Homeward {
     /// not personal data of a case, and the public page must not keep it.
     pub fn screen(&self, input: ScreenInput) -> CoreResult<ScreenOutput> {
         let ads = match input {
-            ScreenInput::One(ad) => vec![ad],
+            ScreenInput::One(ad) => vec![*ad],
             ScreenInput::Batch(ads) => ads,
         };
         if ads.is_empty() {

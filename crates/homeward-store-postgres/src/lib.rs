@@ -12,13 +12,12 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 /// give each run its own namespace.
 pub async fn open(url: &str, schema: Option<&str>) -> Result<SqlStore, StoreError> {
     install_drivers();
-    if let Some(s) = schema {
-        if !s
+    if let Some(s) = schema
+        && !s
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
-        {
-            return Err(StoreError::Database(format!("bad schema name {s}")));
-        }
+    {
+        return Err(StoreError::Database(format!("bad schema name {s}")));
     }
     let search_path =
         schema.map(|s| format!("CREATE SCHEMA IF NOT EXISTS {s}; SET search_path TO {s};"));

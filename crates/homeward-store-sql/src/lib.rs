@@ -43,10 +43,10 @@ impl std::fmt::Debug for SqlStore {
 
 /// Maps a sqlx error to a store error (unique violations become `Duplicate`).
 pub fn db(e: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(d) = &e {
-        if d.is_unique_violation() {
-            return StoreError::Duplicate(d.message().to_string());
-        }
+    if let sqlx::Error::Database(d) = &e
+        && d.is_unique_violation()
+    {
+        return StoreError::Duplicate(d.message().to_string());
     }
     StoreError::Database(e.to_string())
 }
@@ -126,9 +126,11 @@ type BoxFut<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;
 type Op =
     Box<dyn for<'t> FnOnce(&'t mut AnyConnection) -> BoxFut<'t, Result<Out, StoreError>> + Send>;
 
+type Reply = oneshot::Sender<Result<Out, StoreError>>;
+
 struct Job {
     op: Op,
-    reply: oneshot::Sender<Result<Out, StoreError>>,
+    reply: Reply,
 }
 
 /// Most writes committed together in one transaction.
@@ -163,10 +165,7 @@ async fn run_batch(pool: &AnyPool, batch: Vec<Job>) {
             return;
         }
     };
-    let mut done: Vec<(
-        oneshot::Sender<Result<Out, StoreError>>,
-        Result<Out, StoreError>,
-    )> = Vec::with_capacity(batch.len());
+    let mut done: Vec<(Reply, Result<Out, StoreError>)> = Vec::with_capacity(batch.len());
     let mut broken: Option<String> = None;
     for job in batch {
         if let Some(msg) = &broken {

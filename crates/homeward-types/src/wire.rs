@@ -480,7 +480,7 @@ pub enum ScreenInput {
     /// an array as a struct by position.
     Batch(Vec<AdInput>),
     /// One ad.
-    One(AdInput),
+    One(Box<AdInput>),
 }
 
 /// Why an ad scored as it did.

@@ -93,21 +93,22 @@ pub struct WebUser {
 }
 
 impl WebUser {
-    /// Checks a form's CSRF token.
-    pub fn check_csrf(&self, sent: &str) -> Result<(), Response> {
-        if same_secret(sent, &self.csrf) {
-            Ok(())
-        } else {
-            Err((
-                axum::http::StatusCode::FORBIDDEN,
-                crate::ui::layout::message_page(
-                    "Form expired",
-                    "This form was opened in another session or has expired. Go back, reload the page and try again.",
-                ),
-            )
-                .into_response())
-        }
+    /// Whether a form's CSRF token is this session's.
+    pub fn csrf_ok(&self, sent: &str) -> bool {
+        same_secret(sent, &self.csrf)
     }
+}
+
+/// The page for a form whose CSRF token did not match.
+pub fn csrf_failed() -> Response {
+    (
+        axum::http::StatusCode::FORBIDDEN,
+        crate::ui::layout::message_page(
+            "Form expired",
+            "This form was opened in another session or has expired. Go back, reload the page and try again.",
+        ),
+    )
+        .into_response()
 }
 
 impl FromRequestParts<AppState> for WebUser {

@@ -194,7 +194,7 @@ fn path_rejection(e: &PathRejection) -> ApiError {
         StatusCode::BAD_REQUEST,
         "invalid_path",
         "Invalid path parameter",
-        format!("{}", source_text(e)),
+        source_text(e).to_string(),
     )
 }
 

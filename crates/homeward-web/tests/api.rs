@@ -1,7 +1,7 @@
 //! The HTTP surface driven in process: API contract, problem+json, auth,
 //! CSRF, security headers and the web forms.
 
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+#![expect(clippy::unwrap_used, reason = "tests")]
 
 use std::sync::Arc;
 

@@ -2,7 +2,7 @@
 //! secret, and `audit verify` catches edited, removed, reordered and
 //! truncated audit entries.
 
-#![expect(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
+#![expect(clippy::unwrap_used, reason = "tests")]
 
 use std::path::Path;
 use std::process::{Command, Output};

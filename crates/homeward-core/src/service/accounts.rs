@@ -98,13 +98,13 @@ impl Homeward {
         if !valid_email(&email) {
             p.add("email", "is not an e-mail address");
         }
-        if let Some(pw) = password {
-            if pw.chars().count() < MIN_PASSWORD {
-                p.add(
-                    "password",
-                    format!("must be at least {MIN_PASSWORD} characters"),
-                );
-            }
+        if let Some(pw) = password
+            && pw.chars().count() < MIN_PASSWORD
+        {
+            p.add(
+                "password",
+                format!("must be at least {MIN_PASSWORD} characters"),
+            );
         }
         p.finish()?;
         if self.store.org(org_id).await?.is_none() {

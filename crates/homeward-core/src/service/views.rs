@@ -33,10 +33,10 @@ impl Homeward {
             .collect();
         let mut sites: HashMap<SiteId, String> = HashMap::new();
         for id in rows.iter().filter_map(|c| c.site_id) {
-            if let std::collections::hash_map::Entry::Vacant(e) = sites.entry(id) {
-                if let Some(site) = self.store.site(id).await? {
-                    e.insert(site.name);
-                }
+            if let std::collections::hash_map::Entry::Vacant(e) = sites.entry(id)
+                && let Some(site) = self.store.site(id).await?
+            {
+                e.insert(site.name);
             }
         }
         Ok(rows

@@ -26,9 +26,12 @@ struct Kept {
     note_error: Option<String>,
 }
 
-fn parse_id(raw: &str) -> Result<CaseId, Response> {
-    raw.parse::<CaseId>()
-        .map_err(|_| error_response(&CoreError::NotFound { what: "case" }))
+fn parse_id(raw: &str) -> Option<CaseId> {
+    raw.parse::<CaseId>().ok()
+}
+
+fn no_case() -> Response {
+    error_response(&CoreError::NotFound { what: "case" })
 }
 
 fn view(d: &CaseDetail, shell: &Shell, kept: &Kept) -> Markup {
@@ -168,9 +171,8 @@ pub async fn show(
     user: WebUser,
     Path(id): Path<String>,
 ) -> Response {
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(id) = parse_id(&id) else {
+        return no_case();
     };
     render(&state, &user, id, &Kept::default(), StatusCode::OK).await
 }
@@ -204,12 +206,11 @@ pub async fn transition(
     Path(id): Path<String>,
     Form(f): Form<TransitionForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return crate::auth::csrf_failed();
     }
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(id) = parse_id(&id) else {
+        return no_case();
     };
     let mut kept = Kept {
         to: f.to.clone(),
@@ -275,12 +276,11 @@ pub async fn note(
     Path(id): Path<String>,
     Form(f): Form<NoteForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return crate::auth::csrf_failed();
     }
-    let id = match parse_id(&id) {
-        Ok(id) => id,
-        Err(r) => return r,
+    let Some(id) = parse_id(&id) else {
+        return no_case();
     };
     match state
         .hw

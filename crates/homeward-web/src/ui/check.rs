@@ -92,10 +92,10 @@ pub async fn submit(State(state): State<AppState>, Form(f): Form<CheckForm>) -> 
             view("", None, Some("That is too long to check here; paste the ad itself (up to 20,000 characters).")))
             .into_response();
     }
-    let input = ScreenInput::One(AdInput {
+    let input = ScreenInput::One(Box::new(AdInput {
         description: Some(text.to_string()),
         ..AdInput::default()
-    });
+    }));
     match state.hw.screen(input) {
         Ok(out) => view(text, out.verdicts.first(), None).into_response(),
         Err(e) => (

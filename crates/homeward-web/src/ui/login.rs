@@ -152,8 +152,8 @@ pub async fn logout(
     user: WebUser,
     Form(f): Form<LogoutForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return crate::auth::csrf_failed();
     }
     if let Err(e) = state.hw.logout(&user.actor, &user.session_id).await {
         return error_response(&e);

@@ -305,8 +305,8 @@ pub async fn submit(
     user: WebUser,
     Form(f): Form<ReportForm>,
 ) -> Response {
-    if let Err(r) = user.check_csrf(&f.csrf) {
-        return r;
+    if !user.csrf_ok(&f.csrf) {
+        return crate::auth::csrf_failed();
     }
     let mut errors = HashMap::new();
     let report = to_report(&f, &mut errors);

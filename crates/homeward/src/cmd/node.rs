@@ -143,10 +143,13 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
             "homeward is listening on {url} ({} store); Ctrl-C stops it",
             store.backend()
         );
-        axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown())
-            .await
-            .context("server failed")?;
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("server failed")?;
         eprintln!("homeward stopped");
         Ok(())
     })

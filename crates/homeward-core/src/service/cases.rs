@@ -308,6 +308,23 @@ impl Homeward {
         let next_cursor = (rows.len() == filter.limit as usize)
             .then(|| rows.last().map(|c| c.id.to_string()))
             .flatten();
+        // Listing shows the names of the organisation's own subjects: a read
+        // of personal data, audited (one entry per page, naming the cases).
+        let own: Vec<String> = rows
+            .iter()
+            .filter(|c| c.org_id == actor.org_id)
+            .map(|c| c.id.to_string())
+            .collect();
+        if !own.is_empty() {
+            let audit = AuditDraft::by(
+                actor,
+                "case.list",
+                "case",
+                format!("{} cases", own.len()),
+                json!({ "cases": own }),
+            );
+            self.store.append_audit(vec![audit]).await?;
+        }
         let items = self.summaries(actor, &rows).await?;
         Ok(CasePage { items, next_cursor })
     }

@@ -7,8 +7,8 @@ import sys
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 
@@ -23,11 +23,23 @@ def driver():
 
 
 def submit(d, css):
-    """Clicks a submit button and waits for the next page to load."""
-    old = d.find_element(By.TAG_NAME, "html")
+    """Clicks a submit button and waits for the next page to load.
+
+    A marker is set on the current window; the next document has none. (Chromium
+    156 reports a detached element as an inspector error rather than as stale, so
+    staleness_of cannot be used.)
+    """
+    d.execute_script("window.__hw_marker = 1")
     d.find_element(By.CSS_SELECTOR, css).click()
-    WebDriverWait(d, 10).until(EC.staleness_of(old))
-    WebDriverWait(d, 10).until(lambda drv: drv.execute_script("return document.readyState") == "complete")
+
+    def loaded(drv):
+        try:
+            return drv.execute_script(
+                "return window.__hw_marker === undefined && document.readyState === 'complete'")
+        except WebDriverException:
+            return False
+
+    WebDriverWait(d, 15).until(loaded)
 
 
 def main(base, email, password):

@@ -103,6 +103,9 @@ pub fn router(hw: Homeward, secure_cookies: bool) -> Router {
         ))
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+        // A panic is a bug; if one happens anyway the client gets a 500
+        // problem (never a dropped connection) and the log gets the details.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(on_panic))
         .layer(header_layer(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; \
@@ -130,6 +133,17 @@ fn header_layer(
     value: &'static str,
 ) -> SetResponseHeaderLayer<HeaderValue> {
     SetResponseHeaderLayer::overriding(name, HeaderValue::from_static(value))
+}
+
+fn on_panic(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    problem::ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Internal error",
+        "the node could not complete the request; it has been logged",
+    )
+    .into_response()
 }
 
 async fn openapi_doc(State(state): State<AppState>) -> Response {

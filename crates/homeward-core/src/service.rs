@@ -7,11 +7,14 @@ mod cases;
 mod sites;
 mod views;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
+use homeward_types::OrgId;
 use homeward_types::wire::FieldError;
 
 use crate::audit::ChainVerifier;
+use crate::model::Organisation;
 use crate::store::Store;
 use crate::{CoreError, CoreResult};
 
@@ -24,12 +27,31 @@ pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
 #[derive(Clone)]
 pub struct Homeward {
     store: Arc<dyn Store>,
+    /// Organisations by id. They are few and change rarely; a miss (an
+    /// organisation created by another process) reloads the whole map.
+    orgs: Arc<RwLock<HashMap<OrgId, Organisation>>>,
 }
 
 impl Homeward {
     /// Wraps a store.
     pub fn new(store: Arc<dyn Store>) -> Self {
-        Homeward { store }
+        Homeward {
+            store,
+            orgs: Arc::new(RwLock::new(HashMap::new())),
+        }
+    }
+
+    /// An organisation, from the cache or (on a miss) the store.
+    pub(crate) async fn org_cached(&self, id: OrgId) -> CoreResult<Option<Organisation>> {
+        if let Some(o) = self.orgs.read().ok().and_then(|m| m.get(&id).cloned()) {
+            return Ok(Some(o));
+        }
+        let all = self.store.orgs().await?;
+        let found = all.iter().find(|o| o.id == id).cloned();
+        if let Ok(mut m) = self.orgs.write() {
+            *m = all.into_iter().map(|o| (o.id, o)).collect();
+        }
+        Ok(found)
     }
 
     /// The underlying store (for health checks and the CLI).

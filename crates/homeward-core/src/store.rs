@@ -75,6 +75,8 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_token(&self, token: &ApiToken, audit: AuditDraft) -> StoreResult<()>;
     /// A token by digest (revoked tokens are returned, with `revoked_ms`).
     async fn token(&self, digest: &str) -> StoreResult<Option<ApiToken>>;
+    /// A token by digest with its user, in one read (the API's hot path).
+    async fn token_user(&self, digest: &str) -> StoreResult<Option<(ApiToken, User)>>;
 
     /// Files a new case in one transaction, assigning its reference; returns it.
     async fn insert_case(&self, new: &NewCase, audit: AuditDraft) -> StoreResult<String>;

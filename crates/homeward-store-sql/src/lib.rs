@@ -101,13 +101,28 @@ impl SqlStore {
         let (reply, rx) = oneshot::channel();
         self.jobs
             .send(Job {
-                op: Box::new(op),
+                work: Work::Change(Box::new(op)),
                 reply,
             })
             .await
             .map_err(|_| StoreError::Database("the writer has stopped".into()))?;
         rx.await
             .map_err(|_| StoreError::Database("the writer dropped a write".into()))?
+    }
+
+    /// Appends audit entries that record no change; returns once committed.
+    pub(crate) async fn write_audit(&self, drafts: Vec<AuditDraft>) -> Result<(), StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.jobs
+            .send(Job {
+                work: Work::Audit(drafts),
+                reply,
+            })
+            .await
+            .map_err(|_| StoreError::Database("the writer has stopped".into()))?;
+        rx.await
+            .map_err(|_| StoreError::Database("the writer dropped a write".into()))?
+            .map(|_| ())
     }
 }
 
@@ -128,8 +143,17 @@ type Op =
 
 type Reply = oneshot::Sender<Result<Out, StoreError>>;
 
+/// A unit of work for the writer.
+enum Work {
+    /// A change (run in a savepoint of its own).
+    Change(Op),
+    /// Audit entries that record no change (reads of personal data): the
+    /// batch links all of them into the chain with one head update.
+    Audit(Vec<AuditDraft>),
+}
+
 struct Job {
-    op: Op,
+    work: Work,
     reply: Reply,
 }
 
@@ -167,13 +191,23 @@ async fn run_batch(pool: &AnyPool, batch: Vec<Job>) {
     };
     let mut done: Vec<(Reply, Result<Out, StoreError>)> = Vec::with_capacity(batch.len());
     let mut broken: Option<String> = None;
+    let mut reads: Vec<AuditDraft> = Vec::new();
+    let mut read_replies: Vec<Reply> = Vec::new();
     for job in batch {
+        let op = match job.work {
+            Work::Audit(drafts) => {
+                reads.extend(drafts);
+                read_replies.push(job.reply);
+                continue;
+            }
+            Work::Change(op) => op,
+        };
         if let Some(msg) = &broken {
             done.push((job.reply, Err(StoreError::Database(msg.clone()))));
             continue;
         }
         let result = match tx.begin().await {
-            Ok(mut sp) => match (job.op)(&mut sp).await {
+            Ok(mut sp) => match op(&mut sp).await {
                 Ok(out) => sp.commit().await.map(|()| out).map_err(db),
                 Err(e) => {
                     if let Err(rb) = sp.rollback().await {
@@ -188,6 +222,26 @@ async fn run_batch(pool: &AnyPool, batch: Vec<Job>) {
             }
         };
         done.push((job.reply, result));
+    }
+    if !read_replies.is_empty() {
+        let result = if broken.is_some() {
+            Err(StoreError::Database("batch aborted".into()))
+        } else {
+            match append(&mut tx, reads).await {
+                Ok(()) => Ok(Out::Unit),
+                Err(e) => {
+                    broken = Some(e.to_string());
+                    Err(e)
+                }
+            }
+        };
+        for reply in read_replies {
+            let r = match &result {
+                Ok(_) => Ok(Out::Unit),
+                Err(e) => Err(StoreError::Database(e.to_string())),
+            };
+            done.push((reply, r));
+        }
     }
     let committed = match broken {
         Some(msg) => {
@@ -229,29 +283,49 @@ pub(crate) async fn append(
     let mut seq: i64 = row.try_get("seq").map_err(db)?;
     let mut hash: String = row.try_get("hash").map_err(db)?;
     let at = now_ms();
+    let mut entries = Vec::with_capacity(drafts.len());
     for draft in drafts {
         let e = audit::link(seq, &hash, at, draft);
-        sqlx::query(
-            "INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, credential, action, \
-             object_kind, object_id, detail, prev_hash, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(e.seq)
-        .bind(e.at_ms)
-        .bind(e.draft.actor_user)
-        .bind(e.draft.actor_org)
-        .bind(e.draft.credential)
-        .bind(e.draft.action)
-        .bind(e.draft.object_kind)
-        .bind(e.draft.object_id)
-        .bind(e.draft.detail)
-        .bind(e.prev_hash)
-        .bind(e.hash.clone())
-        .execute(&mut *conn)
-        .await
-        .map_err(db)?;
         seq = e.seq;
-        hash = e.hash;
+        hash.clone_from(&e.hash);
+        entries.push(e);
+    }
+    // Multi-row inserts: one statement per 50 entries.
+    for chunk in entries.chunks(50) {
+        let mut sql = String::from(
+            "INSERT INTO audit_log (seq, at_ms, actor_user, actor_org, credential, action, \
+             object_kind, object_id, detail, prev_hash, hash) VALUES ",
+        );
+        for i in 0..chunk.len() {
+            let b = i * 11;
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(
+                &(1..=11)
+                    .map(|k| format!("${}", b + k))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            );
+            sql.push(')');
+        }
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q
+                .bind(e.seq)
+                .bind(e.at_ms)
+                .bind(e.draft.actor_user.clone())
+                .bind(e.draft.actor_org.clone())
+                .bind(e.draft.credential.clone())
+                .bind(e.draft.action.clone())
+                .bind(e.draft.object_kind.clone())
+                .bind(e.draft.object_id.clone())
+                .bind(e.draft.detail.clone())
+                .bind(e.prev_hash.clone())
+                .bind(e.hash.clone());
+        }
+        q.execute(&mut *conn).await.map_err(db)?;
     }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)

@@ -243,6 +243,28 @@ impl Store for SqlStore {
         .transpose()
     }
 
+    async fn token_user(&self, digest: &str) -> StoreResult<Option<(ApiToken, User)>> {
+        let row = sqlx::query(
+            "SELECT t.id AS t_id, t.user_id, t.name, t.digest, t.created_ms AS t_created_ms, t.revoked_ms, \
+             u.id, u.org_id, u.email, u.role, u.password_hash, u.created_ms, u.disabled \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = $1",
+        )
+        .bind(digest.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db)?;
+        let Some(row) = row else { return Ok(None) };
+        let token = ApiToken {
+            id: rows::parse(&row, "t_id")?,
+            user_id: rows::parse(&row, "user_id")?,
+            name: get(&row, "name")?,
+            digest: get(&row, "digest")?,
+            created_ms: get(&row, "t_created_ms")?,
+            revoked_ms: get(&row, "revoked_ms")?,
+        };
+        Ok(Some((token, rows::user(&row)?)))
+    }
+
     async fn insert_case(&self, new: &NewCase, audit: AuditDraft) -> StoreResult<String> {
         self.insert_case_impl(new, audit).await
     }
@@ -333,14 +355,7 @@ impl Store for SqlStore {
     }
 
     async fn append_audit(&self, drafts: Vec<Draft>) -> StoreResult<()> {
-        self.write(move |tx| {
-            Box::pin(async move {
-                crate::append(tx, drafts).await?;
-                Ok(crate::Out::Unit)
-            })
-        })
-        .await
-        .map(|_| ())
+        self.write_audit(drafts).await
     }
 
     async fn audit_entries(&self, after: i64, limit: u32) -> StoreResult<Vec<AuditEntry>> {

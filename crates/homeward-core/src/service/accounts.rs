@@ -232,17 +232,11 @@ impl Homeward {
 
     /// The actor behind an API token.
     pub async fn token_actor(&self, token: &str) -> CoreResult<Actor> {
-        let t = self
+        let (t, user) = self
             .store
-            .token(&secrets::digest(token.trim()))
+            .token_user(&secrets::digest(token.trim()))
             .await?
-            .filter(|t| t.revoked_ms.is_none())
-            .ok_or(CoreError::Unauthenticated)?;
-        let user = self
-            .store
-            .user(t.user_id)
-            .await?
-            .filter(|u| !u.disabled)
+            .filter(|(t, u)| t.revoked_ms.is_none() && !u.disabled)
             .ok_or(CoreError::Unauthenticated)?;
         self.actor_of(&user, Credential::Token(t.id)).await
     }
@@ -259,8 +253,7 @@ impl Homeward {
     /// The signed-in user and their organisation.
     pub async fn me(&self, actor: &Actor) -> CoreResult<MeView> {
         let org = self
-            .store
-            .org(actor.org_id)
+            .org_cached(actor.org_id)
             .await?
             .ok_or(CoreError::Unauthenticated)?;
         Ok(MeView {

@@ -211,8 +211,7 @@ impl Homeward {
         };
         let case_id = CaseId::new();
         let org = self
-            .store
-            .org(actor.org_id)
+            .org_cached(actor.org_id)
             .await?
             .ok_or(CoreError::Unauthenticated)?;
         let year = time::OffsetDateTime::now_utc().year();

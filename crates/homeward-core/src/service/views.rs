@@ -24,13 +24,14 @@ impl Homeward {
         actor: &Actor,
         rows: &[Case],
     ) -> CoreResult<Vec<CaseSummary>> {
-        let orgs: HashMap<OrgId, OrganisationView> = self
-            .store
-            .orgs()
-            .await?
-            .iter()
-            .map(|o| (o.id, org_view(o)))
-            .collect();
+        let mut orgs: HashMap<OrgId, OrganisationView> = HashMap::new();
+        for c in rows {
+            if let std::collections::hash_map::Entry::Vacant(e) = orgs.entry(c.org_id)
+                && let Some(o) = self.org_cached(c.org_id).await?
+            {
+                e.insert(org_view(&o));
+            }
+        }
         let mut sites: HashMap<SiteId, String> = HashMap::new();
         for id in rows.iter().filter_map(|c| c.site_id) {
             if let std::collections::hash_map::Entry::Vacant(e) = sites.entry(id)

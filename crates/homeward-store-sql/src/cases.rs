@@ -223,69 +223,60 @@ impl SqlStore {
             .transpose()
     }
 
-    async fn person(&self, id: PersonId) -> Result<Option<Person>, StoreError> {
+    /// A person with names, documents and contacts: two queries (the three
+    /// lists come back as one `UNION ALL`, tagged by part).
+    async fn person_on(
+        conn: &mut AnyConnection,
+        id: PersonId,
+    ) -> Result<Option<Person>, StoreError> {
+        let pid = id.to_string();
         let Some(row) = sqlx::query(
             "SELECT id, org_id, marking, sex, birth_date, nationalities, created_ms FROM persons WHERE id = $1",
         )
-        .bind(id.to_string())
-        .fetch_optional(&self.reader)
+        .bind(pid.clone())
+        .fetch_optional(&mut *conn)
         .await
         .map_err(db)?
         else {
             return Ok(None);
         };
-        let pid = id.to_string();
-        let names = sqlx::query(
-            "SELECT text, script, given, family, system FROM person_names WHERE person_id = $1 ORDER BY position",
-        )
-        .bind(pid.clone())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db)?
-        .iter()
-        .map(|r| {
-            Ok(PersonName {
-                text: get(r, "text")?,
-                script: parse(r, "script")?,
-                given: get(r, "given")?,
-                family: get(r, "family")?,
-                system: get(r, "system")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let documents = sqlx::query(
-            "SELECT kind, number, issuing_state, check_digit_valid FROM documents WHERE person_id = $1 ORDER BY position",
-        )
-        .bind(pid.clone())
-        .fetch_all(&self.reader)
-        .await
-        .map_err(db)?
-        .iter()
-        .map(|r| {
-            Ok(Document {
-                kind: parse(r, "kind")?,
-                number: get(r, "number")?,
-                issuing_state: get(r, "issuing_state")?,
-                check_digit_valid: get::<Option<i64>>(r, "check_digit_valid")?.map(|v| v != 0),
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
-        let contacts = sqlx::query(
-            "SELECT kind, raw, normalised FROM contacts WHERE person_id = $1 ORDER BY position",
+        let parts = sqlx::query(
+            "SELECT 'n' AS part, position, text AS a, script AS b, given AS c, family AS d, system AS e \
+             FROM person_names WHERE person_id = $1 \
+             UNION ALL SELECT 'd', position, kind, number, issuing_state, \
+             CAST(check_digit_valid AS TEXT), CAST(NULL AS TEXT) FROM documents WHERE person_id = $1 \
+             UNION ALL SELECT 'c', position, kind, raw, normalised, CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
+             FROM contacts WHERE person_id = $1 \
+             ORDER BY 1, 2",
         )
         .bind(pid)
-        .fetch_all(&self.reader)
+        .fetch_all(&mut *conn)
         .await
-        .map_err(db)?
-        .iter()
-        .map(|r| {
-            Ok(Contact {
-                kind: parse(r, "kind")?,
-                raw: get(r, "raw")?,
-                normalised: get(r, "normalised")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .map_err(db)?;
+        let (mut names, mut documents, mut contacts) = (Vec::new(), Vec::new(), Vec::new());
+        for r in &parts {
+            let part: String = get(r, "part")?;
+            match part.as_str() {
+                "n" => names.push(PersonName {
+                    text: get(r, "a")?,
+                    script: parse(r, "b")?,
+                    given: get(r, "c")?,
+                    family: get(r, "d")?,
+                    system: get(r, "e")?,
+                }),
+                "d" => documents.push(Document {
+                    kind: parse(r, "a")?,
+                    number: get(r, "b")?,
+                    issuing_state: get(r, "c")?,
+                    check_digit_valid: get::<Option<String>>(r, "d")?.map(|v| v != "0"),
+                }),
+                _ => contacts.push(Contact {
+                    kind: parse(r, "a")?,
+                    raw: get(r, "b")?,
+                    normalised: get(r, "c")?,
+                }),
+            }
+        }
         let nat: String = get(&row, "nationalities")?;
         Ok(Some(Person {
             id: parse(&row, "id")?,
@@ -305,11 +296,20 @@ impl SqlStore {
         &self,
         id: CaseId,
     ) -> Result<Option<CaseBundle>, StoreError> {
-        let Some(case) = self.case_impl(id).await? else {
+        let mut conn = self.reader.acquire().await.map_err(db)?;
+        let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1");
+        let Some(case) = sqlx::query(&sql)
+            .bind(id.to_string())
+            .fetch_optional(&mut *conn)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(case_row)
+            .transpose()?
+        else {
             return Ok(None);
         };
-        let person = self
-            .person(case.person_id)
+        let person = Self::person_on(&mut conn, case.person_id)
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("case {id} has no person")))?;
         let cid = id.to_string();
@@ -320,7 +320,7 @@ impl SqlStore {
              FROM reports WHERE case_id = $1 ORDER BY created_ms, id",
         )
         .bind(cid.clone())
-        .fetch_all(&self.reader)
+        .fetch_all(&mut *conn)
         .await
         .map_err(db)?
         .iter()
@@ -350,7 +350,7 @@ impl SqlStore {
              FROM case_transitions WHERE case_id = $1 ORDER BY position",
         )
         .bind(cid.clone())
-        .fetch_all(&self.reader)
+        .fetch_all(&mut *conn)
         .await
         .map_err(db)?
         .iter()
@@ -370,7 +370,7 @@ impl SqlStore {
             "SELECT id, case_id, author, at_ms, body FROM notes WHERE case_id = $1 ORDER BY at_ms, id",
         )
         .bind(cid)
-        .fetch_all(&self.reader)
+        .fetch_all(&mut *conn)
         .await
         .map_err(db)?
         .iter()

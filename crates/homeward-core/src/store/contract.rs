@@ -299,11 +299,21 @@ pub async fn case_lifecycle(store: Arc<dyn Store>) -> Result<(), Failure> {
         "reference {} must start with the country",
         created.reference
     );
-    let second = ok(
-        w.hw.file_report(&w.hk, sample_report("LEE Ka Ho", "李家豪"))
-            .await,
-        "file report",
-    )?;
+    let mut with_hkid = sample_report("LEE Ka Ho", "李家豪");
+    with_hkid.subject.documents.push(DocumentInput {
+        kind: DocumentKind::Hkid,
+        number: "A123456(3)".into(),
+        issuing_state: Some("HK".into()),
+    });
+    let second = ok(w.hw.file_report(&w.hk, with_hkid).await, "file report")?;
+    let d2 = ok(w.hw.case_detail(&w.hk, second.case_id).await, "read case")?;
+    check!(
+        d2.person.documents.len() == 2
+            && d2.person.documents[0].check_digit_valid.is_none()
+            && d2.person.documents[1].check_digit_valid == Some(true),
+        "documents kept in order with their check-digit result: {:?}",
+        d2.person.documents
+    );
     check!(
         second.reference != created.reference,
         "references must be unique"

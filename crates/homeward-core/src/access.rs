@@ -2,14 +2,15 @@
 //! store's list queries are given the same rule as a [`Visibility`] filter so
 //! lists, counts and search obey it too.
 //!
-//! Until sharing groups and request grants land (issue 5), the rule is:
+//! The rule (request grants and named users for RED come with issue 5):
 //! - the owning organisation sees its records in full;
 //! - CLEAR and GREEN records are visible to every organisation of the network,
 //!   with personal data redacted;
-//! - AMBER, AMBER+STRICT and RED records are invisible outside the owner
-//!   (AMBER's sharing group is empty until groups exist — deny by default).
+//! - AMBER records are visible, redacted, to the members of the record's
+//!   sharing group (none if it has no group: deny by default);
+//! - AMBER+STRICT and RED records are invisible outside the owner.
 
-use homeward_types::{Marking, OrgId};
+use homeward_types::{Marking, OrgId, SharingGroupId};
 
 use crate::Actor;
 
@@ -24,25 +25,38 @@ pub enum Sight {
     None,
 }
 
-/// What an actor may see of a record owned by `owner` with `marking`.
-pub fn sight(actor: &Actor, owner: OrgId, marking: Marking) -> Sight {
+/// What an actor may see of a record owned by `owner` with `marking` and,
+/// for AMBER, sharing group `group`.
+pub fn sight(
+    actor: &Actor,
+    owner: OrgId,
+    marking: Marking,
+    group: Option<SharingGroupId>,
+) -> Sight {
     if actor.org_id == owner {
         return Sight::Full;
     }
     match marking {
         Marking::Clear | Marking::Green => Sight::Redacted,
-        Marking::Amber | Marking::AmberStrict | Marking::Red => Sight::None,
+        Marking::Amber => match group {
+            Some(g) if actor.groups.contains(&g) => Sight::Redacted,
+            _ => Sight::None,
+        },
+        Marking::AmberStrict | Marking::Red => Sight::None,
     }
 }
 
 /// The visibility rule as data, for list queries: a record is listed if its
-/// owner is `own_org` or its marking is one of `network_markings`.
+/// owner is `own_org`, or its marking is one of `network_markings`, or it is
+/// AMBER with a sharing group in `groups`.
 #[derive(Debug, Clone)]
 pub struct Visibility {
     /// The viewer's organisation (full sight).
     pub own_org: OrgId,
     /// Markings visible (redacted) to every organisation.
     pub network_markings: Vec<Marking>,
+    /// Sharing groups whose AMBER records the viewer sees (redacted).
+    pub groups: Vec<SharingGroupId>,
 }
 
 impl Visibility {
@@ -56,9 +70,10 @@ impl Visibility {
                 .filter(|m| {
                     // Same rule as `sight`, evaluated for a foreign owner.
                     let foreign = OrgId(uuid::Uuid::nil());
-                    foreign != actor.org_id && sight(actor, foreign, *m) != Sight::None
+                    foreign != actor.org_id && sight(actor, foreign, *m, None) != Sight::None
                 })
                 .collect(),
+            groups: actor.groups.clone(),
         }
     }
 }
@@ -76,6 +91,7 @@ mod tests {
             org_id: org,
             role: Role::Officer,
             credential: Credential::Session,
+            groups: Vec::new(),
         }
     }
 
@@ -85,13 +101,13 @@ mod tests {
         let other = OrgId::new();
         let a = actor(own);
         for m in Marking::ALL {
-            assert_eq!(sight(&a, own, *m), Sight::Full);
+            assert_eq!(sight(&a, own, *m, None), Sight::Full);
         }
-        assert_eq!(sight(&a, other, Marking::Clear), Sight::Redacted);
-        assert_eq!(sight(&a, other, Marking::Green), Sight::Redacted);
-        assert_eq!(sight(&a, other, Marking::Amber), Sight::None);
-        assert_eq!(sight(&a, other, Marking::AmberStrict), Sight::None);
-        assert_eq!(sight(&a, other, Marking::Red), Sight::None);
+        assert_eq!(sight(&a, other, Marking::Clear, None), Sight::Redacted);
+        assert_eq!(sight(&a, other, Marking::Green, None), Sight::Redacted);
+        assert_eq!(sight(&a, other, Marking::Amber, None), Sight::None);
+        assert_eq!(sight(&a, other, Marking::AmberStrict, None), Sight::None);
+        assert_eq!(sight(&a, other, Marking::Red, None), Sight::None);
     }
 
     #[test]
@@ -99,5 +115,21 @@ mod tests {
         let a = actor(OrgId::new());
         let v = Visibility::for_actor(&a);
         assert_eq!(v.network_markings, vec![Marking::Clear, Marking::Green]);
+    }
+
+    #[test]
+    fn amber_is_seen_by_the_records_sharing_group_only() {
+        let other = OrgId::new();
+        let g = SharingGroupId::new();
+        let mut a = actor(OrgId::new());
+        assert_eq!(sight(&a, other, Marking::Amber, Some(g)), Sight::None);
+        a.groups.push(g);
+        assert_eq!(sight(&a, other, Marking::Amber, Some(g)), Sight::Redacted);
+        assert_eq!(sight(&a, other, Marking::Amber, None), Sight::None);
+        assert_eq!(
+            sight(&a, other, Marking::Amber, Some(SharingGroupId::new())),
+            Sight::None
+        );
+        assert_eq!(sight(&a, other, Marking::AmberStrict, Some(g)), Sight::None);
     }
 }

@@ -1,6 +1,6 @@
 //! The caller of every core use case, passed explicitly.
 
-use homeward_types::{OrgId, Role, TokenId, UserId};
+use homeward_types::{OrgId, Role, SharingGroupId, TokenId, UserId};
 
 /// How the actor proved who they are — recorded in the audit log.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,4 +39,6 @@ pub struct Actor {
     pub role: Role,
     /// How they signed in.
     pub credential: Credential,
+    /// Sharing groups their organisation belongs to.
+    pub groups: Vec<SharingGroupId>,
 }

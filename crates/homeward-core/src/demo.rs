@@ -373,7 +373,7 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
             let (user_id, _) = hw
                 .create_user(Credential::System, org, &email, *role, Some(DEMO_PASSWORD))
                 .await?;
-            if *role == Role::Officer {
+            if *role == Role::Officer || *role == Role::Admin {
                 officers.push((
                     org,
                     Actor {
@@ -382,6 +382,7 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
                         org_id: org,
                         role: *role,
                         credential: Credential::System,
+                        groups: Vec::new(),
                     },
                 ));
             }
@@ -391,6 +392,43 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
                 role: *role,
             });
         }
+    }
+    // A task force: the Thai unit shares AMBER cases with the HK unit and the NGO.
+    let admins: Vec<Actor> = officers
+        .iter()
+        .filter(|(_, a)| a.role == Role::Admin)
+        .map(|(_, a)| a.clone())
+        .collect();
+    officers.retain(|(_, a)| a.role == Role::Officer);
+    let task_force = match (admins.get(1), admins.first(), admins.get(2)) {
+        (Some(th), Some(hk), Some(ngo)) => {
+            let g = hw
+                .create_group(
+                    th,
+                    homeward_types::wire::SharingGroupInput {
+                        name: "Myawaddy task force (demo)".into(),
+                    },
+                )
+                .await?;
+            for member in [hk.org_id, ngo.org_id] {
+                hw.add_group_member(
+                    th,
+                    g.id,
+                    homeward_types::wire::GroupMemberInput { org_id: member },
+                )
+                .await?;
+            }
+            Some((th.org_id, g.id))
+        }
+        _ => None,
+    };
+    for (_, officer) in &mut officers {
+        officer.groups = hw
+            .list_groups(officer)
+            .await?
+            .iter()
+            .map(|v| v.id)
+            .collect();
     }
     let analyst = officers
         .first()
@@ -466,7 +504,15 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
             job_promised: Some((*rng.pick(&JOBS)).into()),
             narrative: Some("Synthetic demo case. Offered a well-paid job abroad, flown to Bangkok, driven across the border; messages stopped after two weeks.".into()),
             priority: Some(*rng.pick(&[Priority::Normal, Priority::Normal, Priority::High, Priority::Urgent, Priority::Low])),
-            marking: Some(if n % 10 == 0 { Marking::Green } else { Marking::AmberStrict }),
+            marking: Some(match (n % 10, task_force) {
+                (0, _) => Marking::Green,
+                (1 | 6, Some((owner, _))) if officer.org_id == owner => Marking::Amber,
+                _ => Marking::AmberStrict,
+            }),
+            sharing_group_id: match (n % 10, task_force) {
+                (1 | 6, Some((owner, g))) if officer.org_id == owner => Some(g),
+                _ => None,
+            },
         };
         let created = hw.file_report(officer, report).await?;
         for (to, mode) in path_to(&mut rng) {

@@ -3,8 +3,8 @@
 
 use homeward_types::{
     CaseId, CaseKind, CaseState, ContactKind, DocumentKind, Marking, NoteId, OrgId, OrgKind,
-    PersonId, Priority, ReleaseMode, ReportId, Role, Script, Sex, SiteId, SiteStatus, TokenId,
-    UserId,
+    PersonId, Priority, ReleaseMode, ReportId, Role, Script, Sex, SharingGroupId, SiteId,
+    SiteStatus, TokenId, UserId,
 };
 
 /// An organisation of the network.
@@ -224,6 +224,8 @@ pub struct Case {
     pub priority: Priority,
     /// Marking.
     pub marking: Marking,
+    /// With AMBER: the sharing group that may see it.
+    pub sharing_group_id: Option<SharingGroupId>,
     /// Subject.
     pub person_id: PersonId,
     /// Known site.
@@ -329,4 +331,19 @@ pub struct CaseFilter {
     pub before: Option<CaseId>,
     /// Page size.
     pub limit: u32,
+}
+
+/// A sharing group: the organisations that see its members' AMBER records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharingGroup {
+    /// Id.
+    pub id: SharingGroupId,
+    /// The organisation that manages it.
+    pub owner_org: OrgId,
+    /// Name.
+    pub name: String,
+    /// Members (the owner included).
+    pub members: Vec<OrgId>,
+    /// Created.
+    pub created_ms: i64,
 }

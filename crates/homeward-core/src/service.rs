@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cases;
+mod groups;
 mod sites;
 mod views;
 

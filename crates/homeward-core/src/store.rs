@@ -7,14 +7,14 @@
 pub mod contract;
 
 use async_trait::async_trait;
-use homeward_types::{CaseId, CaseState, OrgId, SiteId, UserId};
+use homeward_types::{CaseId, CaseState, Marking, OrgId, SharingGroupId, SiteId, UserId};
 
 use crate::StoreError;
 use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
-    ApiToken, Case, CaseBundle, CaseFilter, Note, Organisation, Person, Report, Session, Site,
-    Transition, User,
+    ApiToken, Case, CaseBundle, CaseFilter, Note, Organisation, Person, Report, Session,
+    SharingGroup, Site, Transition, User,
 };
 
 /// Result of store calls.
@@ -98,6 +98,31 @@ pub trait Store: Send + Sync + 'static {
     async fn site(&self, id: SiteId) -> StoreResult<Option<Site>>;
     /// Sites visible under `vis`, by name.
     async fn sites(&self, vis: &Visibility) -> StoreResult<Vec<Site>>;
+
+    /// Inserts a sharing group with its owner as first member.
+    async fn insert_group(&self, group: &SharingGroup, audit: AuditDraft) -> StoreResult<()>;
+    /// Adds an organisation to a group (no-op if already a member).
+    async fn add_group_member(
+        &self,
+        group: SharingGroupId,
+        org: OrgId,
+        at_ms: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// A group with its members.
+    async fn group(&self, id: SharingGroupId) -> StoreResult<Option<SharingGroup>>;
+    /// The groups an organisation belongs to, with their members.
+    async fn groups_of(&self, org: OrgId) -> StoreResult<Vec<SharingGroup>>;
+    /// Sets a case's marking and group if it is still `from`; false if not.
+    async fn change_marking(
+        &self,
+        case: CaseId,
+        from: Marking,
+        to: Marking,
+        group: Option<SharingGroupId>,
+        at_ms: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<bool>;
 
     /// Appends entries that record no change (reads of personal data).
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;

@@ -15,7 +15,7 @@ use crate::rows::{codes, get, parse, parse_opt, uncodes};
 use crate::{Out, SqlStore, db};
 
 const CASE_COLUMNS: &str = "id, reference, org_id, kind, state, resume_state, priority, marking, \
-     person_id, site_id, release_mode, subject_display, nationalities, search_text, created_ms, updated_ms";
+     sharing_group_id, person_id, site_id, release_mode, subject_display, nationalities, search_text, created_ms, updated_ms";
 
 fn case_row(row: &AnyRow) -> Result<Case, StoreError> {
     let nat: String = get(row, "nationalities")?;
@@ -28,6 +28,7 @@ fn case_row(row: &AnyRow) -> Result<Case, StoreError> {
         resume_state: parse_opt(row, "resume_state")?,
         priority: parse(row, "priority")?,
         marking: parse(row, "marking")?,
+        sharing_group_id: parse_opt(row, "sharing_group_id")?,
         person_id: parse(row, "person_id")?,
         site_id: parse_opt(row, "site_id")?,
         release_mode: parse_opt(row, "release_mode")?,
@@ -149,8 +150,9 @@ impl SqlStore {
         let c = &new.case;
         sqlx::query(
             "INSERT INTO cases (id, reference, org_id, kind, state, resume_state, priority, marking, \
-             person_id, site_id, release_mode, subject_display, nationalities, search_text, created_ms, updated_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+             person_id, site_id, release_mode, subject_display, nationalities, search_text, created_ms, updated_ms, \
+             sharing_group_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
         )
         .bind(c.id.to_string())
         .bind(reference.clone())
@@ -168,6 +170,7 @@ impl SqlStore {
         .bind(format!("{} | {}", c.search_text, reference.to_lowercase()))
         .bind(c.created_ms)
         .bind(c.updated_ms)
+        .bind(opt_str(c.sharing_group_id))
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -405,9 +408,20 @@ impl SqlStore {
             args.push(m.as_str().to_string());
             markings.push(format!("${}", args.len()));
         }
+        let mut groups = Vec::new();
+        for g in &vis.groups {
+            args.push(g.to_string());
+            groups.push(format!("${}", args.len()));
+        }
         let mut sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE (org_id = $1");
         if !markings.is_empty() {
             sql.push_str(&format!(" OR marking IN ({})", markings.join(", ")));
+        }
+        if !groups.is_empty() {
+            sql.push_str(&format!(
+                " OR (marking = 'amber' AND sharing_group_id IN ({}))",
+                groups.join(", ")
+            ));
         }
         sql.push(')');
         if let Some(state) = f.state {

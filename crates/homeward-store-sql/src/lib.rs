@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod cases;
+mod groups;
 mod rows;
 mod store;
 

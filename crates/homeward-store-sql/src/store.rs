@@ -6,10 +6,10 @@ use homeward_core::StoreError;
 use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
-    ApiToken, Case, CaseBundle, CaseFilter, Note, Organisation, Session, Site, User,
+    ApiToken, Case, CaseBundle, CaseFilter, Note, Organisation, Session, SharingGroup, Site, User,
 };
 use homeward_core::store::{NewCase, StateChange, Store, StoreResult};
-use homeward_types::{CaseId, OrgId, SiteId, UserId};
+use homeward_types::{CaseId, Marking, OrgId, SharingGroupId, SiteId, UserId};
 
 use crate::rows::{self, get};
 use crate::{Dialect, SqlStore, db};
@@ -352,6 +352,41 @@ impl Store for SqlStore {
             .iter()
             .map(rows::site)
             .collect()
+    }
+
+    async fn insert_group(&self, group: &SharingGroup, audit: AuditDraft) -> StoreResult<()> {
+        self.insert_group_impl(group, audit).await
+    }
+
+    async fn add_group_member(
+        &self,
+        group: SharingGroupId,
+        org: OrgId,
+        at_ms: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<()> {
+        self.add_group_member_impl(group, org, at_ms, audit).await
+    }
+
+    async fn group(&self, id: SharingGroupId) -> StoreResult<Option<SharingGroup>> {
+        self.group_impl(id).await
+    }
+
+    async fn groups_of(&self, org: OrgId) -> StoreResult<Vec<SharingGroup>> {
+        self.groups_of_impl(org).await
+    }
+
+    async fn change_marking(
+        &self,
+        case: CaseId,
+        from: Marking,
+        to: Marking,
+        group: Option<SharingGroupId>,
+        at_ms: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<bool> {
+        self.change_marking_impl(case, from, to, group, at_ms, audit)
+            .await
     }
 
     async fn append_audit(&self, drafts: Vec<Draft>) -> StoreResult<()> {

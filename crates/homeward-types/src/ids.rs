@@ -63,3 +63,5 @@ id_type!(/// A note on a case.
     NoteId, "note id");
 id_type!(/// An API token.
     TokenId, "token id");
+id_type!(/// A sharing group of organisations.
+    SharingGroupId, "sharing group id");

@@ -7,7 +7,8 @@ use utoipa::ToSchema;
 
 use crate::{
     CaseId, CaseKind, CaseState, ContactKind, DocumentKind, Marking, NoteId, OrgId, OrgKind,
-    PersonId, Priority, ReleaseMode, ReportId, Role, Script, Sex, SiteId, SiteStatus, UserId,
+    PersonId, Priority, ReleaseMode, ReportId, Role, Script, Sex, SharingGroupId, SiteId,
+    SiteStatus, UserId,
 };
 
 /// A name as written, with optional parts.
@@ -125,6 +126,10 @@ pub struct NewReport {
     /// Marking of the new records (default `amber+strict`).
     #[serde(default)]
     pub marking: Option<Marking>,
+    /// With marking `amber`: the sharing group that may see the case (one your
+    /// organisation belongs to).
+    #[serde(default)]
+    pub sharing_group_id: Option<SharingGroupId>,
 }
 
 /// What filing a report created.
@@ -363,6 +368,8 @@ pub struct CaseSummary {
     pub priority: Priority,
     /// Marking.
     pub marking: Marking,
+    /// With marking `amber`: the sharing group that may see it.
+    pub sharing_group_id: Option<SharingGroupId>,
     /// Owning organisation.
     pub owner: OrganisationView,
     /// Subject's display name, or "(withheld)" when redacted.
@@ -518,4 +525,47 @@ pub struct ScreenVerdict {
 pub struct ScreenOutput {
     /// Verdicts.
     pub verdicts: Vec<ScreenVerdict>,
+}
+
+/// A new sharing group (your organisation owns it and is its first member).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SharingGroupInput {
+    /// Name, e.g. "Myawaddy task force".
+    pub name: String,
+}
+
+/// An organisation to add to a sharing group.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GroupMemberInput {
+    /// The organisation.
+    pub org_id: OrgId,
+}
+
+/// A sharing group as shown to its members.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct SharingGroupView {
+    /// Id.
+    pub id: SharingGroupId,
+    /// Name.
+    pub name: String,
+    /// The organisation that manages it.
+    pub owner: OrganisationView,
+    /// Its members (the owner included).
+    pub members: Vec<OrganisationView>,
+}
+
+/// A change of a case's marking (owner only; lowering needs a reason and is audited as such).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkingInput {
+    /// The new marking.
+    pub marking: Marking,
+    /// With `amber`: the sharing group that may see the case.
+    #[serde(default)]
+    pub sharing_group_id: Option<SharingGroupId>,
+    /// Why (required when the marking is lowered).
+    #[serde(default)]
+    pub reason: Option<String>,
 }

@@ -2,6 +2,7 @@
 //! handlers' annotations, so it cannot drift from the routes.
 
 pub mod cases;
+mod groups;
 mod me;
 mod screen;
 mod sites;
@@ -50,5 +51,8 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(cases::create_note))
         .routes(routes!(sites::list_sites, sites::create_site))
         .routes(routes!(screen::screen))
+        .routes(routes!(groups::list_groups, groups::create_group))
+        .routes(routes!(groups::add_member))
+        .routes(routes!(groups::change_marking))
         .split_for_parts()
 }

@@ -18,6 +18,7 @@ struct TestApp {
     app: Router,
     hk_token: String,
     th_token: String,
+    hk_admin_token: String,
     _dir: tempfile::TempDir,
 }
 
@@ -63,10 +64,24 @@ async fn app() -> TestApp {
         .create_token(Credential::Cli, "officer@th.example", "t")
         .await
         .unwrap();
+    hw.create_user(
+        Credential::Cli,
+        hk,
+        "admin@hk.example",
+        Role::Admin,
+        Some(PW),
+    )
+    .await
+    .unwrap();
+    let hk_admin_token = hw
+        .create_token(Credential::Cli, "admin@hk.example", "t")
+        .await
+        .unwrap();
     TestApp {
         app: homeward_web::router(hw, false),
         hk_token,
         th_token,
+        hk_admin_token,
         _dir: dir,
     }
 }
@@ -542,4 +557,109 @@ async fn screening_api_and_public_check_page() {
         }
     }
     assert!(limited, "the public page is rate-limited");
+}
+
+#[tokio::test]
+async fn sharing_groups_over_the_api() {
+    let t = app().await;
+    let orgs = t
+        .api("GET", "/api/v1/organisations", Some(&t.hk_token), None)
+        .await
+        .json();
+    let th_org = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["country"] == "TH")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_problem(
+        &t.api(
+            "POST",
+            "/api/v1/sharing-groups",
+            Some(&t.hk_token),
+            Some(r#"{"name":"x"}"#),
+        )
+        .await,
+        StatusCode::FORBIDDEN,
+        "forbidden",
+    );
+    let g = t
+        .api(
+            "POST",
+            "/api/v1/sharing-groups",
+            Some(&t.hk_admin_token),
+            Some(r#"{"name":"Task force"}"#),
+        )
+        .await;
+    assert_eq!(g.status, StatusCode::CREATED, "{}", g.body);
+    let gid = g.json()["id"].as_str().unwrap().to_string();
+    let added = t
+        .api(
+            "POST",
+            &format!("/api/v1/sharing-groups/{gid}/members"),
+            Some(&t.hk_admin_token),
+            Some(&json!({ "org_id": th_org }).to_string()),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    assert_eq!(added.json()["members"].as_array().map(Vec::len), Some(2));
+    let mut report: Value = serde_json::from_str(&report_json()).unwrap();
+    report["marking"] = json!("amber");
+    report["sharing_group_id"] = json!(gid);
+    let created = t
+        .api(
+            "POST",
+            "/api/v1/reports",
+            Some(&t.hk_token),
+            Some(&report.to_string()),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.json()["case_id"].as_str().unwrap().to_string();
+    let seen = t
+        .api(
+            "GET",
+            &format!("/api/v1/cases/{id}"),
+            Some(&t.th_token),
+            None,
+        )
+        .await;
+    assert_eq!(seen.status, StatusCode::OK, "{}", seen.body);
+    assert_eq!(seen.json()["person"]["redacted"], true);
+    assert_eq!(
+        seen.json()["person"]["names"].as_array().map(Vec::len),
+        Some(0)
+    );
+    let lowered = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{id}/marking"),
+            Some(&t.hk_token),
+            Some(r#"{"marking":"green"}"#),
+        )
+        .await;
+    assert_problem(&lowered, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    let raised = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{id}/marking"),
+            Some(&t.hk_token),
+            Some(r#"{"marking":"amber+strict"}"#),
+        )
+        .await;
+    assert_eq!(raised.status, StatusCode::OK, "{}", raised.body);
+    assert_problem(
+        &t.api(
+            "GET",
+            &format!("/api/v1/cases/{id}"),
+            Some(&t.th_token),
+            None,
+        )
+        .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
 }

@@ -270,12 +270,20 @@ impl Homeward {
     }
 
     async fn actor_of(&self, user: &User, credential: Credential) -> CoreResult<Actor> {
+        let groups = self
+            .store
+            .groups_of(user.org_id)
+            .await?
+            .into_iter()
+            .map(|g| g.id)
+            .collect();
         Ok(Actor {
             user_id: user.id,
             email: user.email.clone(),
             org_id: user.org_id,
             role: user.role,
             credential,
+            groups,
         })
     }
 }

@@ -186,17 +186,19 @@ impl Homeward {
 
         if let Some(site_id) = input.site_id {
             let visible = match self.store.site(site_id).await? {
-                Some(site) => sight(actor, site.org_id, site.marking) != Sight::None,
+                Some(site) => sight(actor, site.org_id, site.marking, None) != Sight::None,
                 None => false,
             };
             if !visible {
                 p.add("site_id", "no such site");
             }
         }
+        let marking = input.marking.unwrap_or(Marking::AmberStrict);
+        self.check_group(&mut p, actor, marking, input.sharing_group_id)
+            .await?;
         p.finish()?;
 
         let now = now_ms();
-        let marking = input.marking.unwrap_or(Marking::AmberStrict);
         let person = Person {
             id: PersonId::new(),
             org_id: actor.org_id,
@@ -231,6 +233,7 @@ impl Homeward {
             resume_state: None,
             priority: input.priority.unwrap_or(Priority::Normal),
             marking,
+            sharing_group_id: input.sharing_group_id,
             person_id: person.id,
             site_id: input.site_id,
             release_mode: None,
@@ -336,7 +339,12 @@ impl Homeward {
             .case_bundle(id)
             .await?
             .ok_or(CoreError::NotFound { what: "case" })?;
-        let seen = sight(actor, bundle.case.org_id, bundle.case.marking);
+        let seen = sight(
+            actor,
+            bundle.case.org_id,
+            bundle.case.marking,
+            bundle.case.sharing_group_id,
+        );
         if seen == Sight::None {
             return Err(CoreError::NotFound { what: "case" });
         }
@@ -465,7 +473,7 @@ impl Homeward {
             .case(id)
             .await?
             .ok_or(CoreError::NotFound { what: "case" })?;
-        if sight(actor, case.org_id, case.marking) == Sight::None {
+        if sight(actor, case.org_id, case.marking, case.sharing_group_id) == Sight::None {
             return Err(CoreError::NotFound { what: "case" });
         }
         Ok(case)

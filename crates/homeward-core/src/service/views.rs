@@ -146,6 +146,7 @@ fn summary(
         state: c.state,
         priority: c.priority,
         marking: c.marking,
+        sharing_group_id: c.sharing_group_id,
         owner: orgs.get(&c.org_id).cloned().unwrap_or(OrganisationView {
             id: c.org_id,
             name: "(unknown organisation)".into(),

@@ -7,8 +7,8 @@
 use std::sync::Arc;
 
 use homeward_types::wire::{
-    ContactInput, DocumentInput, NameInput, NewReport, NoteInput, SiteInput, SubjectInput,
-    TransitionInput,
+    ContactInput, DocumentInput, GroupMemberInput, MarkingInput, NameInput, NewReport, NoteInput,
+    SharingGroupInput, SiteInput, SubjectInput, TransitionInput,
 };
 use homeward_types::{CaseState, ContactKind, DocumentKind, Marking, OrgKind, ReleaseMode, Role};
 
@@ -135,6 +135,175 @@ where
     invalid_input_writes_nothing(fresh().await).await?;
     pagination_and_filters(fresh().await).await?;
     concurrent_writes_are_isolated(fresh().await).await?;
+    amber_sharing_groups_and_markings(fresh().await).await?;
+    Ok(())
+}
+
+/// TLP:AMBER is the owner plus the record's sharing group; markings are
+/// changed by the owner only, and lowering needs a reason and is audited.
+pub async fn amber_sharing_groups_and_markings(store: Arc<dyn Store>) -> Result<(), Failure> {
+    let w = world(store).await?;
+    let c = Credential::Cli;
+    ok(
+        w.hw.create_user(c, w.hk.org_id, "admin@hk.example", Role::Admin, Some(PW))
+            .await,
+        "admin",
+    )?;
+    let my = ok(
+        w.hw.create_org(c, "MY NGO (test)", OrgKind::Ngo, "MY")
+            .await,
+        "org",
+    )?;
+    ok(
+        w.hw.create_user(c, my, "officer@my.example", Role::Officer, Some(PW))
+            .await,
+        "user",
+    )?;
+    let admin = ok(w.hw.login("admin@hk.example", PW).await, "login")?.actor;
+    let forbidden =
+        w.hw.create_group(&w.hk, SharingGroupInput { name: "x".into() })
+            .await;
+    check!(
+        matches!(forbidden, Err(CoreError::Forbidden { .. })),
+        "only admins manage groups"
+    );
+    let group = ok(
+        w.hw.create_group(
+            &admin,
+            SharingGroupInput {
+                name: "Task force".into(),
+            },
+        )
+        .await,
+        "create group",
+    )?;
+    ok(
+        w.hw.add_group_member(
+            &admin,
+            group.id,
+            GroupMemberInput {
+                org_id: w.th.org_id,
+            },
+        )
+        .await,
+        "add member",
+    )?;
+    // Group membership is read at sign-in.
+    let hk = ok(w.hw.login("officer@hk.example", PW).await, "login")?.actor;
+    let th = ok(w.hw.login("officer@th.example", PW).await, "login")?.actor;
+    let my_officer = ok(w.hw.login("officer@my.example", PW).await, "login")?.actor;
+    check!(
+        th.groups == vec![group.id],
+        "member's actor carries the group"
+    );
+
+    let mut amber = sample_report("TRAN Van Binh", "Trần Văn Bình");
+    amber.marking = Some(Marking::Amber);
+    amber.sharing_group_id = Some(group.id);
+    let amber = ok(w.hw.file_report(&hk, amber).await, "file amber")?;
+    let mut lone = sample_report("LONE Amber", "孤");
+    lone.marking = Some(Marking::Amber);
+    let lone = ok(
+        w.hw.file_report(&hk, lone).await,
+        "file amber without group",
+    )?;
+
+    let seen = ok(w.hw.case_detail(&th, amber.case_id).await, "member reads")?;
+    check!(
+        seen.person.redacted && seen.person.names.is_empty(),
+        "members see AMBER redacted"
+    );
+    let r = w.hw.case_detail(&my_officer, amber.case_id).await;
+    check!(
+        matches!(r, Err(CoreError::NotFound { .. })),
+        "non-members do not see AMBER"
+    );
+    let r = w.hw.case_detail(&th, lone.case_id).await;
+    check!(
+        matches!(r, Err(CoreError::NotFound { .. })),
+        "AMBER without a group is owner-only"
+    );
+    let th_list = ok(w.hw.list_cases(&th, filter(50)).await, "list")?;
+    check!(
+        th_list.items.len() == 1 && th_list.items[0].id == amber.case_id,
+        "member lists exactly the group's AMBER case, got {}",
+        th_list.items.len()
+    );
+    let my_list = ok(w.hw.list_cases(&my_officer, filter(50)).await, "list")?;
+    check!(my_list.items.is_empty(), "non-member lists nothing");
+
+    let mut wrong = sample_report("X", "Y");
+    wrong.marking = Some(Marking::AmberStrict);
+    wrong.sharing_group_id = Some(group.id);
+    check!(
+        matches!(
+            w.hw.file_report(&hk, wrong).await,
+            Err(CoreError::Invalid(_))
+        ),
+        "a group only goes with amber"
+    );
+    let mut foreign = sample_report("X", "Y");
+    foreign.marking = Some(Marking::Amber);
+    foreign.sharing_group_id = Some(group.id);
+    check!(
+        matches!(
+            w.hw.file_report(&my_officer, foreign).await,
+            Err(CoreError::Invalid(_))
+        ),
+        "a group the organisation is not in is refused"
+    );
+
+    let lower = |reason: Option<&str>| MarkingInput {
+        marking: Marking::Green,
+        sharing_group_id: None,
+        reason: reason.map(str::to_string),
+    };
+    check!(
+        matches!(
+            w.hw.change_marking(&hk, amber.case_id, lower(None)).await,
+            Err(CoreError::Invalid(_))
+        ),
+        "lowering needs a reason"
+    );
+    check!(
+        matches!(
+            w.hw.change_marking(&th, amber.case_id, lower(Some("x")))
+                .await,
+            Err(CoreError::NotFound { .. })
+        ),
+        "only the owner changes a marking"
+    );
+    check!(
+        matches!(
+            w.hw.change_marking(&w.hk_viewer, amber.case_id, lower(Some("x")))
+                .await,
+            Err(CoreError::Forbidden { .. })
+        ),
+        "viewers cannot change markings"
+    );
+    let d = ok(
+        w.hw.change_marking(
+            &hk,
+            amber.case_id,
+            lower(Some("family agreed to a public appeal")),
+        )
+        .await,
+        "lower",
+    )?;
+    check!(d.case.marking == Marking::Green, "marking lowered");
+    let seen = ok(
+        w.hw.case_detail(&my_officer, amber.case_id).await,
+        "now green",
+    )?;
+    check!(seen.person.redacted, "green is still redacted for others");
+    let entries = ok(w.hw.store().audit_entries(0, 10_000).await, "audit")?;
+    check!(
+        entries
+            .iter()
+            .any(|e| e.draft.action == "case.marking.lower"
+                && e.draft.object_id == amber.case_id.to_string()),
+        "lowering is audited"
+    );
     Ok(())
 }
 

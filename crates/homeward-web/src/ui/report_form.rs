@@ -7,9 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_core::CoreError;
 use homeward_types::wire::{
-    ContactInput, DocumentInput, NameInput, NewReport, ReporterInput, SiteView, SubjectInput,
+    ContactInput, DocumentInput, NameInput, NewReport, ReporterInput, SharingGroupView, SiteView,
+    SubjectInput,
 };
-use homeward_types::{ContactKind, DocumentKind, Marking, Priority, Sex, SiteId};
+use homeward_types::{ContactKind, DocumentKind, Marking, Priority, Sex, SharingGroupId, SiteId};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -42,6 +43,7 @@ pub struct ReportForm {
     narrative: String,
     priority: String,
     marking: String,
+    sharing_group_id: String,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -143,6 +145,16 @@ fn to_report(f: &ReportForm, errors: &mut HashMap<String, String>) -> NewReport 
         narrative: opt(&f.narrative),
         priority,
         marking,
+        sharing_group_id: opt(&f.sharing_group_id).and_then(|g| {
+            g.parse::<SharingGroupId>()
+                .map_err(|_| {
+                    errors.insert(
+                        "sharing_group_id".into(),
+                        "choose a group from the list".into(),
+                    )
+                })
+                .ok()
+        }),
     }
 }
 
@@ -187,6 +199,7 @@ fn form(
     shell: &Shell,
     f: &ReportForm,
     sites: &[SiteView],
+    groups: &[SharingGroupView],
     errors: &HashMap<String, String>,
 ) -> Markup {
     let sel = |current: &str, v: &str| current == v;
@@ -285,6 +298,16 @@ fn form(
                             }
                         }
                     }
+                    div.field.invalid[errors.contains_key("sharing_group_id")] {
+                        label for="sharing_group_id" { "Sharing group " span.muted { "(with TLP:AMBER)" } }
+                        select #sharing_group_id name="sharing_group_id" {
+                            option value="" { "None" }
+                            @for g in groups {
+                                option value=(g.id.to_string()) selected[sel(&f.sharing_group_id, &g.id.to_string())] { (g.name) }
+                            }
+                        }
+                        @if let Some(e) = errors.get("sharing_group_id") { p.error { (e) } }
+                    }
                 }
                 button.primary type="submit" { "File report" }
             }
@@ -296,7 +319,15 @@ fn form(
 pub async fn show(State(state): State<AppState>, user: WebUser) -> Response {
     let sites = state.hw.list_sites(&user.actor).await.unwrap_or_default();
     let shell = Shell::of(&state, &user).await;
-    form(&shell, &ReportForm::default(), &sites, &HashMap::new()).into_response()
+    let groups = state.hw.list_groups(&user.actor).await.unwrap_or_default();
+    form(
+        &shell,
+        &ReportForm::default(),
+        &sites,
+        &groups,
+        &HashMap::new(),
+    )
+    .into_response()
 }
 
 /// POST /reports/new
@@ -325,10 +356,11 @@ pub async fn submit(
                     .or_insert(e.message);
             }
             let sites = state.hw.list_sites(&user.actor).await.unwrap_or_default();
+            let groups = state.hw.list_groups(&user.actor).await.unwrap_or_default();
             let shell = Shell::of(&state, &user).await;
             (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                form(&shell, &f, &sites, &errors),
+                form(&shell, &f, &sites, &groups, &errors),
             )
                 .into_response()
         }

@@ -504,13 +504,14 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
             job_promised: Some((*rng.pick(&JOBS)).into()),
             narrative: Some("Synthetic demo case. Offered a well-paid job abroad, flown to Bangkok, driven across the border; messages stopped after two weeks.".into()),
             priority: Some(*rng.pick(&[Priority::Normal, Priority::Normal, Priority::High, Priority::Urgent, Priority::Low])),
-            marking: Some(match (n % 10, task_force) {
-                (0, _) => Marking::Green,
-                (1 | 6, Some((owner, _))) if officer.org_id == owner => Marking::Amber,
+            marking: Some(match task_force {
+                _ if n % 7 == 0 => Marking::Green,
+                Some((owner, _)) if officer.org_id == owner && n % 3 != 0 => Marking::Amber,
                 _ => Marking::AmberStrict,
             }),
-            sharing_group_id: match (n % 10, task_force) {
-                (1 | 6, Some((owner, g))) if officer.org_id == owner => Some(g),
+            sharing_group_id: match task_force {
+                _ if n % 7 == 0 => None,
+                Some((owner, g)) if officer.org_id == owner && n % 3 != 0 => Some(g),
                 _ => None,
             },
         };

@@ -58,6 +58,8 @@ pub struct BatchResult {
     pub model: Model,
     /// Candidate pairs compared.
     pub compared: usize,
+    /// Seconds spent per stage (blocking, training, scoring, clustering, explaining).
+    pub timings: Vec<(&'static str, f64)>,
 }
 
 /// Term frequencies over a record set: key 0 holds the population.
@@ -81,35 +83,36 @@ pub fn frequencies(records: &[Prepared]) -> HashMap<u64, u32> {
 }
 
 fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Vec<u64> {
-    let keys: Vec<Vec<u64>> = records.par_iter().map(block::keys).collect();
-    let mut entries: Vec<(u64, u32)> = keys
-        .iter()
+    let mut entries: Vec<(u64, u32)> = records
+        .par_iter()
         .enumerate()
-        .flat_map(|(i, ks)| ks.iter().map(move |k| (*k, i as u32)))
+        .flat_map_iter(|(i, p)| block::keys(p).into_iter().map(move |k| (k, i as u32)))
         .collect();
-    drop(keys);
     entries.par_sort_unstable();
-    let mut pairs: Vec<u64> = Vec::new();
-    let mut start = 0;
-    while start < entries.len() {
-        let mut end = start + 1;
-        while end < entries.len() && entries[end].0 == entries[start].0 {
-            end += 1;
-        }
-        let block = &entries[start..end];
-        if block.len() > 1 && block.len() <= cap {
-            for (x, (_, a)) in block.iter().enumerate() {
-                for (_, b) in &block[x + 1..] {
+    // Blocks are runs of one key; each block is expanded independently.
+    let starts: Vec<usize> = (0..entries.len())
+        .into_par_iter()
+        .filter(|&i| i == 0 || entries[i].0 != entries[i - 1].0)
+        .collect();
+    let entries = &entries;
+    let mut pairs: Vec<u64> = starts
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(bi, &start)| {
+            let end = starts.get(bi + 1).copied().unwrap_or(entries.len());
+            let block = if end - start > 1 && end - start <= cap {
+                &entries[start..end]
+            } else {
+                &entries[start..start]
+            };
+            block.iter().enumerate().flat_map(move |(x, (_, a))| {
+                block[x + 1..].iter().filter_map(move |(_, b)| {
                     let cross = split.is_none_or(|s| ((*a as usize) < s) != ((*b as usize) < s));
-                    if cross && a != b {
-                        pairs.push(u64::from(*a.min(b)) << 32 | u64::from(*a.max(b)));
-                    }
-                }
-            }
-        }
-        start = end;
-    }
-    drop(entries);
+                    (cross && a != b).then(|| u64::from(*a.min(b)) << 32 | u64::from(*a.max(b)))
+                })
+            })
+        })
+        .collect();
     pairs.par_sort_unstable();
     pairs.dedup();
     pairs
@@ -149,7 +152,14 @@ fn run(
     opts: &BatchOptions,
 ) -> BatchResult {
     let mut model = model.clone();
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
     let pairs = candidate_pairs(records, split, opts.block_cap.max(2));
+    lap("blocking");
     let n = records.len() as f64;
     let (possible, people) = match split {
         Some(s) => ((s as f64) * (n - s as f64), (s as f64).min(n - s as f64)),
@@ -183,6 +193,7 @@ fn run(
         .unwrap_or(0.5 * people)
         .clamp(0.02 * people, 3.0 * people);
     model.lambda = (expected / possible.max(1.0)).clamp(1e-12, 0.5);
+    lap("training");
     let threshold = opts.threshold.unwrap_or(model.threshold);
     let tf = frequencies(records);
     let loo = LeaveOneOut(&tf);
@@ -203,7 +214,9 @@ fn run(
             (s.probability >= threshold.min(0.5)).then_some((a, b, s.probability))
         })
         .collect();
+    lap("scoring");
     let clusters = cluster(records, &scored, &model, tfr, threshold);
+    lap("clustering");
     let mut out: Vec<Pair> = scored
         .par_iter()
         .filter(|(_, _, p)| *p >= threshold)
@@ -235,11 +248,13 @@ fn run(
             .then(x.left.cmp(&y.left))
             .then(x.right.cmp(&y.right))
     });
+    lap("reporting");
     BatchResult {
         pairs: out,
         clusters,
         model,
         compared: pairs.len(),
+        timings,
     }
 }
 
@@ -257,14 +272,92 @@ pub fn cluster(
     threshold: f64,
 ) -> Vec<u32> {
     let n = records.len();
-    let mut of: Vec<u32> = (0..n as u32).collect();
-    let mut members: Vec<Vec<u32>> = (0..n as u32).map(|i| vec![i]).collect();
-    let known: HashMap<u64, f64> = edges
-        .iter()
-        .map(|(a, b, p)| (u64::from(*a) << 32 | u64::from(*b), *p))
+    // Merges only ever happen along edges at or above the threshold, so each connected
+    // component of those edges is clustered on its own (in parallel) with the same result as
+    // one pass over all edges.
+    let mut root: Vec<u32> = (0..n as u32).collect();
+    fn find(root: &mut [u32], mut x: u32) -> u32 {
+        while root[x as usize] != x {
+            let up = root[root[x as usize] as usize];
+            root[x as usize] = up;
+            x = up;
+        }
+        x
+    }
+    for (a, b, p) in edges {
+        if *p >= threshold {
+            let (ra, rb) = (find(&mut root, *a), find(&mut root, *b));
+            if ra != rb {
+                root[ra.max(rb) as usize] = ra.min(rb);
+            }
+        }
+    }
+    for i in 0..n as u32 {
+        let r = find(&mut root, i);
+        root[i as usize] = r;
+    }
+    // Edges within one component, grouped by component.
+    let mut local: Vec<(u32, u32, u32, f64)> = edges
+        .par_iter()
+        .filter(|(a, b, _)| root[*a as usize] == root[*b as usize])
+        .map(|(a, b, p)| (root[*a as usize], *a, *b, *p))
         .collect();
-    let mut sorted: Vec<&(u32, u32, f64)> = edges.iter().filter(|e| e.2 >= threshold).collect();
-    sorted.sort_by(|x, y| y.2.total_cmp(&x.2).then(x.0.cmp(&y.0)).then(x.1.cmp(&y.1)));
+    local.par_sort_unstable_by(|x, y| {
+        x.0.cmp(&y.0)
+            .then(y.3.total_cmp(&x.3))
+            .then(x.1.cmp(&y.1))
+            .then(x.2.cmp(&y.2))
+    });
+    let mut groups: Vec<&[(u32, u32, u32, f64)]> = Vec::new();
+    let mut start = 0;
+    while start < local.len() {
+        let mut end = start + 1;
+        while end < local.len() && local[end].0 == local[start].0 {
+            end += 1;
+        }
+        groups.push(&local[start..end]);
+        start = end;
+    }
+    let merged: Vec<Vec<(u32, u32)>> = groups
+        .par_iter()
+        .map(|g| cluster_component(records, g, model, tf, threshold))
+        .collect();
+    let mut of: Vec<u32> = (0..n as u32).collect();
+    for (x, c) in merged.iter().flatten() {
+        of[*x as usize] = *c;
+    }
+    of
+}
+
+/// Greedy coherent clustering of one component: its edges strongest first (ties by index).
+/// Returns (record, smallest member of its cluster) for every record the edges touch.
+fn cluster_component(
+    records: &[Prepared],
+    edges: &[(u32, u32, u32, f64)],
+    model: &Model,
+    tf: &(dyn TermFrequencies + Sync),
+    threshold: f64,
+) -> Vec<(u32, u32)> {
+    let mut slot: HashMap<u32, u32> = HashMap::with_capacity(edges.len() + 1);
+    let mut ids: Vec<u32> = Vec::new();
+    let mut id = |x: u32, ids: &mut Vec<u32>| -> u32 {
+        *slot.entry(x).or_insert_with(|| {
+            ids.push(x);
+            (ids.len() - 1) as u32
+        })
+    };
+    let mut known: HashMap<u64, f64> = HashMap::with_capacity(edges.len());
+    let mut strong: Vec<(u32, u32)> = Vec::new();
+    for (_, a, b, p) in edges {
+        let (la, lb) = (id(*a, &mut ids), id(*b, &mut ids));
+        known.insert(u64::from(*a) << 32 | u64::from(*b), *p);
+        if *p >= threshold {
+            strong.push((la, lb));
+        }
+    }
+    let m = ids.len();
+    let mut of: Vec<u32> = (0..m as u32).collect();
+    let mut members: Vec<Vec<u32>> = (0..m as u32).map(|i| vec![i]).collect();
     let prob = |a: u32, b: u32| -> f64 {
         let (x, y) = (a.min(b), a.max(b));
         known
@@ -280,8 +373,8 @@ pub fn cluster(
                     .probability
             })
     };
-    for (a, b, _) in sorted {
-        let (ca, cb) = (of[*a as usize], of[*b as usize]);
+    for (a, b) in strong {
+        let (ca, cb) = (of[a as usize], of[b as usize]);
         if ca == cb {
             continue;
         }
@@ -292,7 +385,7 @@ pub fn cluster(
             let mut min: f64 = 1.0;
             for x in ma.iter().take(8) {
                 for y in mb.iter().take(8) {
-                    let p = prob(*x, *y);
+                    let p = prob(ids[*x as usize], ids[*y as usize]);
                     sum += p;
                     min = min.min(p);
                     cnt += 1.0;
@@ -310,18 +403,19 @@ pub fn cluster(
             (cb, ca)
         };
         let moved = std::mem::take(&mut members[small as usize]);
-        for m in &moved {
-            of[*m as usize] = big;
+        for x in &moved {
+            of[*x as usize] = big;
         }
         members[big as usize].extend(moved);
     }
     // Name each cluster by its smallest member.
-    let mut first: HashMap<u32, u32> = HashMap::new();
-    for (i, c) in of.iter().enumerate() {
-        first.entry(*c).or_insert(i as u32);
+    let mut first: Vec<u32> = vec![u32::MAX; m];
+    for (x, c) in of.iter().enumerate() {
+        first[*c as usize] = first[*c as usize].min(ids[x]);
     }
     of.iter()
-        .map(|c| first.get(c).copied().unwrap_or(*c))
+        .enumerate()
+        .map(|(x, c)| (ids[x], first[*c as usize]))
         .collect()
 }
 

@@ -374,26 +374,29 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     if a.tokens.is_empty() || b.tokens.is_empty() {
         return NameAgreement::default();
     }
-    let mut cells: Vec<(u8, usize, usize, Option<Sys>)> =
-        Vec::with_capacity(a.tokens.len() * b.tokens.len());
-    for (i, ta) in a.tokens.iter().enumerate() {
-        for (j, tb) in b.tokens.iter().enumerate() {
+    // At most MAX_TOKENS² cells: kept on the stack (this is the hottest function of a batch).
+    let mut cells = [(0u8, 0usize, 0usize, None::<Sys>); MAX_TOKENS * MAX_TOKENS];
+    let mut n_cells = 0;
+    for (i, ta) in a.tokens.iter().enumerate().take(MAX_TOKENS) {
+        for (j, tb) in b.tokens.iter().enumerate().take(MAX_TOKENS) {
             let (s, via) = token_score(ta, tb);
             if s > 0 {
-                cells.push((s, i, j, via));
+                cells[n_cells] = (s, i, j, via);
+                n_cells += 1;
             }
         }
     }
+    let cells = &mut cells[..n_cells];
     // Greedy assignment, strongest first; ties by position so the result is deterministic.
-    cells.sort_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    cells.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut used_a = [false; MAX_TOKENS];
     let mut used_b = [false; MAX_TOKENS];
-    let mut matched: Vec<(u8, usize, usize, Option<Sys>)> = Vec::new();
-    for c in cells {
+    let mut matched: Vec<(u8, usize, usize, Option<Sys>)> = Vec::with_capacity(MAX_TOKENS);
+    for c in cells.iter() {
         if !used_a[c.1] && !used_b[c.2] {
             used_a[c.1] = true;
             used_b[c.2] = true;
-            matched.push(c);
+            matched.push(*c);
         }
     }
     // Given names written joined on one side and split on the other ("Weijie" / "Wei Jie" /
@@ -410,30 +413,30 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     let real = |n: &Name| n.tokens.iter().filter(|t| !t.optional).count();
     let cov_a = covered(a, &used_a) && real(a) > 0;
     let cov_b = covered(b, &used_b) && real(b) > 0;
-    let matched: Vec<_> = matched
-        .into_iter()
-        .filter(|m| !(a.tokens[m.1].optional && b.tokens[m.2].optional))
-        .collect();
-    let strong: Vec<_> = matched.iter().filter(|m| m.0 >= 2).collect();
+    matched.retain(|m| !(a.tokens[m.1].optional && b.tokens[m.2].optional));
+    let strong = matched.iter().filter(|m| m.0 >= 2).count();
     let m = matched.len();
     let min_score = matched.iter().map(|m| m.0).min().unwrap_or(0);
     let all_han = matched.iter().all(|m| m.0 == 4);
     let full = cov_a && cov_b && m > 0;
     // All but one part each agree, and the two leftovers start alike: a typo in one part
     // ("Htet Su Thu" / "Htwt Su Thu").
-    let leftover = |n: &Name, used: &[bool; MAX_TOKENS]| -> Vec<usize> {
-        (0..n.tokens.len())
-            .filter(|i| !used[*i] && !n.tokens[*i].optional)
-            .collect()
+    let leftover = |n: &Name, used: &[bool; MAX_TOKENS]| -> (usize, usize) {
+        let mut it = (0..n.tokens.len()).filter(|i| !used[*i] && !n.tokens[*i].optional);
+        let first = it.next();
+        (
+            usize::from(first.is_some()) + it.count(),
+            first.unwrap_or(0),
+        )
     };
-    let (la, lb) = (leftover(a, &used_a), leftover(b, &used_b));
+    let ((na, la), (nb, lb)) = (leftover(a, &used_a), leftover(b, &used_b));
     let one_typo = m >= 2
-        && strong.len() == m
-        && la.len() == 1
-        && lb.len() == 1
-        && !a.tokens[la[0]].han
-        && !b.tokens[lb[0]].han
-        && a.tokens[la[0]].text.bytes().next() == b.tokens[lb[0]].text.bytes().next();
+        && strong == m
+        && na == 1
+        && nb == 1
+        && !a.tokens[la].han
+        && !b.tokens[lb].han
+        && a.tokens[la].text.bytes().next() == b.tokens[lb].text.bytes().next();
     let level = if full && all_han {
         NameLevel::HanExact
     } else if full && min_score >= 3 {
@@ -442,15 +445,16 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
         NameLevel::Phonetic
     } else if (cov_a || cov_b) && m >= 2 && min_score >= 2 {
         NameLevel::Subset
-    } else if full || one_typo || ((cov_a || cov_b) && m >= 2 && strong.len() + 1 >= m) {
+    } else if full || one_typo || ((cov_a || cov_b) && m >= 2 && strong + 1 >= m) {
         NameLevel::Fuzzy
-    } else if !strong.is_empty() {
+    } else if strong > 0 {
         NameLevel::Partial
     } else {
         NameLevel::Differ
     };
-    let mut agreeing: Vec<u64> = strong
+    let mut agreeing: Vec<u64> = matched
         .iter()
+        .filter(|m| m.0 >= 2)
         .map(|m| {
             let t = if a.tokens[m.1].han {
                 &b.tokens[m.2]
@@ -468,9 +472,12 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     let mut via: Vec<Sys> = matched.iter().filter_map(|m| m.3).collect();
     via.sort();
     via.dedup();
-    let mut order: Vec<(usize, usize)> = matched.iter().map(|m| (m.1, m.2)).collect();
-    order.sort();
-    let reordered = order.windows(2).any(|w| w[1].1 < w[0].1);
+    // Some two agreeing parts appear in opposite orders on the two sides.
+    let reordered = matched.iter().any(|x| {
+        matched
+            .iter()
+            .any(|y| (x.1, x.2) < (y.1, y.2) && x.1 <= y.1 && y.2 < x.2)
+    });
     NameAgreement {
         level: Some(level),
         agreeing,

@@ -339,7 +339,11 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
         } => {
             let opts = options(&common)?;
             bar.set_message("reading");
+            let started = std::time::Instant::now();
             let data = load(&input, &common.columns, common.skip_bad_rows, &bar)?;
+            if common.verbose {
+                eprintln!("reading took {:.2} s", started.elapsed().as_secs_f64());
+            }
             bar.set_message("matching");
             let started = std::time::Instant::now();
             let result = batch::dedupe(
@@ -357,7 +361,10 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
                 write_pairs(&p, &ids, &result)?;
             }
             if common.verbose {
-                eprintln!("matching took {:.2} s", started.elapsed().as_secs_f64());
+                eprintln!(
+                    "matching and writing took {:.2} s",
+                    started.elapsed().as_secs_f64()
+                );
             }
             save_model(&common, &result)?;
             report(data.skipped, &result, ids.len(), common.verbose);
@@ -396,6 +403,14 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
 fn report(skipped: usize, result: &BatchResult, n: usize, verbose: bool) {
     if skipped > 0 {
         eprintln!("skipped {skipped} bad rows");
+    }
+    if verbose {
+        let stages: Vec<String> = result
+            .timings
+            .iter()
+            .map(|(s, t)| format!("{s} {t:.2} s"))
+            .collect();
+        eprintln!("stages: {}", stages.join(", "));
     }
     if verbose || std::io::stderr().is_terminal() {
         eprintln!(

@@ -54,8 +54,10 @@ fn dedupe_f1_on_generated_set_holds() {
         "precision {p:.4} recall {r:.4} F1 {f1:.4} compared {}",
         result.compared
     );
-    // Recorded 0.938 (precision 0.990, recall 0.891) at the last change of the engine.
-    const RECORDED_F1: f64 = 0.93;
+    // Recorded 0.989 (precision 0.997, recall 0.982). Raised from 0.93 when the generator
+    // stopped producing duplicates that share nothing but a name (see `synth::persons`): the
+    // engine's output on the old data is unchanged.
+    const RECORDED_F1: f64 = 0.98;
     assert!(
         f1 >= RECORDED_F1,
         "F1 {f1:.4} fell below the recorded {RECORDED_F1}"

@@ -143,6 +143,8 @@ pub struct Verdict {
 /// Evidence gathered from one ad, before it is turned into a score.
 pub(crate) struct Evidence {
     pub hits: RuleHits,
+    /// Known text-value signals found at word starts.
+    pub words: signals::WordHits,
     pub offer: Option<(Offer, f32)>,
     pub margin: f32,
     pub coverage: f32,
@@ -277,12 +279,16 @@ impl Screener {
     pub(crate) fn evidence(&self, text: &str) -> Evidence {
         // One tokeniser pass feeds the rules (phrase starts) and the model (features).
         let mut hits = RuleHits::default();
+        let mut words = signals::WordHits::default();
         let mut acc = self.model.accumulator();
         let stop = &*model::STOP;
         text::tokenize(
             text,
             |h| stop.contains(h),
-            |s, e, h| self.rules.on_word(text, s, e, h, &mut hits),
+            |s, e, h| {
+                self.rules.on_word(text, s, e, h, &mut hits);
+                self.signals.on_word(text, s, &mut words);
+            },
             |ft| acc.push(ft),
         );
         self.rules.scan_rest(text, &mut hits);
@@ -309,6 +315,7 @@ impl Screener {
         }
         Evidence {
             hits,
+            words,
             offer,
             margin,
             coverage,
@@ -369,25 +376,26 @@ impl Screener {
                 triggers: vec![text[o.start..o.end].to_owned()],
             });
         }
-        self.signals.scan(text, MAX_SIGNAL_HITS, |s| {
-            let w = SIGNAL_WEIGHT + 0.3 * (s.cases as f32).ln();
-            logit += w;
-            let cases = if s.cases == 1 {
-                "1 case".to_owned()
-            } else {
-                format!("{} cases", s.cases)
-            };
-            reasons.push(Reason {
-                code: "known_signal",
-                message: format!(
-                    "This {} was seen in {cases} of scam recruitment or trafficking.",
-                    s.kind.noun()
-                )
-                .into(),
-                weight: w,
-                triggers: vec![s.value.clone()],
+        self.signals
+            .scan_with(text, &ev.words, MAX_SIGNAL_HITS, |s| {
+                let w = SIGNAL_WEIGHT + 0.3 * (s.cases as f32).ln();
+                logit += w;
+                let cases = if s.cases == 1 {
+                    "1 case".to_owned()
+                } else {
+                    format!("{} cases", s.cases)
+                };
+                reasons.push(Reason {
+                    code: "known_signal",
+                    message: format!(
+                        "This {} was seen in {cases} of scam recruitment or trafficking.",
+                        s.kind.noun()
+                    )
+                    .into(),
+                    weight: w,
+                    triggers: vec![s.value.clone()],
+                });
             });
-        });
         if model_logit > 0.5 {
             let triggers = ev
                 .top

@@ -67,6 +67,8 @@ struct Automata {
     word: Option<(AhoCorasick, Vec<u32>)>,
     sep: Option<(AhoCorasick, Vec<u32>)>,
     other: Option<(AhoCorasick, Vec<u32>)>,
+    /// Longest pattern of `other`, in bytes.
+    other_max_len: usize,
     /// Hashes of the first word of each pattern in `word`.
     first_words: HashSet64,
 }
@@ -181,6 +183,22 @@ fn negated(text: &str, start: usize) -> bool {
         .any(|w| !w.is_empty() && NEGATIONS_WORDS.contains(&w))
 }
 
+/// The first index from `i` holding a non-ASCII byte (`bytes.len()` if none), sixteen bytes
+/// a step.
+#[inline]
+fn next_non_ascii(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(block) = bytes.get(i..i + 16) {
+        if block.iter().fold(0u8, |acc, &c| acc | c) >= 0x80 {
+            break;
+        }
+        i += 16;
+    }
+    while i < bytes.len() && bytes[i] < 0x80 {
+        i += 1;
+    }
+    i
+}
+
 /// Is the character at the edge of a match a letter that continues a word?
 #[inline]
 fn is_letter(c: Option<char>) -> bool {
@@ -293,10 +311,16 @@ impl RuleSet {
         let word_ac = build(&word_ids, true)?;
         let sep_ac = build(&sep_ids, false)?;
         let other_ac = build(&other_ids, false)?;
+        let other_max_len = other_ids
+            .iter()
+            .map(|&i| patterns[i as usize].len())
+            .max()
+            .unwrap_or(0);
         let automata = Automata {
             word: word_ac.map(|a| (a, word_ids)),
             sep: sep_ac.map(|a| (a, sep_ids)),
             other: other_ac.map(|a| (a, other_ids)),
+            other_max_len,
             first_words: HashSet64::new(first_words),
         };
         let find = |code: &str| {
@@ -359,10 +383,58 @@ impl RuleSet {
         if let Some((ac, ids)) = &a.sep {
             self.scan_with(ac, ids, text, out);
         }
-        if let Some((ac, ids)) = &a.other
-            && !text.is_ascii()
-        {
-            self.scan_with(ac, ids, text, out);
+        if let Some((ac, ids)) = &a.other {
+            self.scan_non_ascii(ac, ids, a.other_max_len, text, out);
+        }
+    }
+
+    /// Runs `automaton` (patterns that each hold a non-ASCII character, at most `reach` bytes
+    /// long) only over the parts of `text` near non-ASCII bytes: a match contains one, so it
+    /// lies within `reach` bytes of it. Mostly-English text with a stray "’" costs little.
+    /// Windows are merged when they touch and searched left to right, so matches are reported
+    /// once each, in the same order as by a search of the whole text.
+    fn scan_non_ascii(
+        &self,
+        automaton: &AhoCorasick,
+        ids: &[u32],
+        reach: usize,
+        text: &str,
+        out: &mut RuleHits,
+    ) {
+        let bytes = text.as_bytes();
+        let mut window: Option<(usize, usize)> = None;
+        let mut i = next_non_ascii(bytes, 0);
+        while i < bytes.len() {
+            let (lo, hi) = (i.saturating_sub(reach), (i + reach + 1).min(bytes.len()));
+            window = match window {
+                Some((s, e)) if lo <= e => Some((s, hi)),
+                Some((s, e)) => {
+                    self.scan_range(automaton, ids, text, s, e, out);
+                    Some((lo, hi))
+                }
+                None => Some((lo, hi)),
+            };
+            i = next_non_ascii(bytes, i + 1);
+        }
+        if let Some((s, e)) = window {
+            self.scan_range(automaton, ids, text, s, e, out);
+        }
+    }
+
+    fn scan_range(
+        &self,
+        automaton: &AhoCorasick,
+        ids: &[u32],
+        text: &str,
+        start: usize,
+        end: usize,
+        out: &mut RuleHits,
+    ) {
+        let input = Input::new(text).range(start..end);
+        for m in automaton.find_overlapping_iter(input) {
+            if let Some(&pid) = ids.get(m.pattern().as_usize()) {
+                self.on_match(pid as usize, m.start(), m.end(), text, out);
+            }
         }
     }
 
@@ -449,6 +521,7 @@ static EMPTY: LazyLock<RuleSet> = LazyLock::new(|| RuleSet {
         word: None,
         sep: None,
         other: None,
+        other_max_len: 0,
         first_words: HashSet64::new([]),
     },
     zone_rule: None,

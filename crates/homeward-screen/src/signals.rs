@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 use serde::Serialize;
 
 use crate::ScreenError;
@@ -68,13 +68,44 @@ pub struct Signal {
 }
 
 /// A list of known signals, compiled for matching.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SignalList {
     signals: Vec<Signal>,
     automaton: Option<AhoCorasick>,
     /// Signal index of each automaton pattern.
     text_ids: Vec<usize>,
     phones: HashMap<String, usize>,
+    /// Whether every text value starts with an ASCII letter or digit: the automaton is then
+    /// anchored and run at word starts whose first byte is in `first_bytes`.
+    at_words: bool,
+    first_bytes: [bool; 256],
+}
+
+impl Default for SignalList {
+    fn default() -> Self {
+        SignalList {
+            signals: Vec::new(),
+            automaton: None,
+            text_ids: Vec::new(),
+            phones: HashMap::new(),
+            at_words: false,
+            first_bytes: [false; 256],
+        }
+    }
+}
+
+/// Text-value signals found at word starts of one ad (signal indices, in text order).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct WordHits {
+    found: [u32; 8],
+    n: usize,
+    /// End of the last match: matches do not overlap.
+    last_end: usize,
+}
+
+#[inline]
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
 }
 
 /// Normalises a value of `kind` into its matching key.
@@ -145,10 +176,28 @@ impl SignalList {
                 cases: s.cases.max(1),
             });
         }
+        // Values that all start with a letter or digit are searched only where a word starts
+        // (fed by the tokeniser), not by a scan of every byte.
+        let at_words = patterns
+            .iter()
+            .all(|p| p.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric));
+        if at_words {
+            for p in &patterns {
+                if let Some(&b) = p.as_bytes().first() {
+                    list.first_bytes[usize::from(b)] = true;
+                }
+            }
+        }
+        list.at_words = at_words;
         if !patterns.is_empty() {
             list.automaton = Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::LeftmostLongest)
+                    .start_kind(if at_words {
+                        StartKind::Anchored
+                    } else {
+                        StartKind::Unanchored
+                    })
                     .build(&patterns)
                     .map_err(|e| ScreenError::Input(format!("signal list: {e}")))?,
             );
@@ -196,9 +245,65 @@ impl SignalList {
         self.signals.is_empty()
     }
 
+    /// Looks for text values starting at the word that starts at `start` of normalised `text`
+    /// (the tokeniser calls this for every word).
+    #[inline]
+    pub(crate) fn on_word(&self, text: &str, start: usize, hits: &mut WordHits) {
+        if !self.at_words {
+            return;
+        }
+        let bytes = text.as_bytes();
+        if !bytes
+            .get(start)
+            .is_some_and(|&b| self.first_bytes[usize::from(b)])
+            || start < hits.last_end
+            || hits.n == hits.found.len()
+            || start.checked_sub(1).is_some_and(|i| is_word_byte(bytes[i]))
+        {
+            return;
+        }
+        let Some(ac) = &self.automaton else { return };
+        let input = Input::new(text).range(start..).anchored(Anchored::Yes);
+        let Ok(Some(m)) = ac.try_find(input) else {
+            return;
+        };
+        if bytes.get(m.end()).is_some_and(|&b| is_word_byte(b)) {
+            return;
+        }
+        hits.last_end = m.end();
+        if let Some(&idx) = self.text_ids.get(m.pattern().as_usize()) {
+            let idx = idx as u32;
+            if !hits.found[..hits.n].contains(&idx) {
+                hits.found[hits.n] = idx;
+                hits.n += 1;
+            }
+        }
+    }
+
     /// Calls `hit` with each known signal found in normalised `text` (at most once each,
     /// at most `limit` hits).
-    pub(crate) fn scan(&self, text: &str, limit: usize, mut hit: impl FnMut(&Signal)) {
+    #[cfg(test)]
+    pub(crate) fn scan(&self, text: &str, limit: usize, hit: impl FnMut(&Signal)) {
+        let mut words = WordHits::default();
+        let bytes = text.as_bytes();
+        for i in 0..bytes.len() {
+            if bytes[i].is_ascii_alphanumeric() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric())
+            {
+                self.on_word(text, i, &mut words);
+            }
+        }
+        self.scan_with(text, &words, limit, hit);
+    }
+
+    /// [`SignalList::scan`] given the text values already found at word starts by
+    /// [`SignalList::on_word`].
+    pub(crate) fn scan_with(
+        &self,
+        text: &str,
+        words: &WordHits,
+        limit: usize,
+        mut hit: impl FnMut(&Signal),
+    ) {
         if self.signals.is_empty() {
             return;
         }
@@ -215,8 +320,12 @@ impl SignalList {
             }
         };
         let bytes = text.as_bytes();
-        let is_word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
-        if let Some(ac) = &self.automaton {
+        let is_word = |b: Option<&u8>| b.is_some_and(|&b| is_word_byte(b));
+        if self.at_words {
+            for &idx in &words.found[..words.n] {
+                report(idx as usize, &mut found, &mut nfound);
+            }
+        } else if let Some(ac) = &self.automaton {
             for m in ac.find_iter(text) {
                 let before = m.start().checked_sub(1).and_then(|i| bytes.get(i));
                 if is_word(before) || is_word(bytes.get(m.end())) {
@@ -244,7 +353,8 @@ fn for_each_phone(text: &str, mut f: impl FnMut(&str)) {
     let mut i = 0;
     let mut digits = [0u8; 15];
     while i < bytes.len() {
-        let b = bytes[i];
+        i = next_digit_or_plus(bytes, i);
+        let Some(&b) = bytes.get(i) else { break };
         let starts =
             (b == b'+' || b.is_ascii_digit()) && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
         if !starts {
@@ -285,6 +395,23 @@ fn for_each_phone(text: &str, mut f: impl FnMut(&str)) {
         }
         i = j.max(i + 1);
     }
+}
+
+/// The first index from `i` holding an ASCII digit or `+` (`bytes.len()` if none), sixteen
+/// bytes a step.
+#[inline]
+fn next_digit_or_plus(bytes: &[u8], mut i: usize) -> usize {
+    let hit = |c: u8| c.wrapping_sub(b'0') < 10 || c == b'+';
+    while let Some(block) = bytes.get(i..i + 16) {
+        if block.iter().fold(false, |any, &c| any | hit(c)) {
+            break;
+        }
+        i += 16;
+    }
+    while i < bytes.len() && !hit(bytes[i]) {
+        i += 1;
+    }
+    i
 }
 
 /// A contact found in a text.

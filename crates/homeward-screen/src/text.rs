@@ -93,10 +93,7 @@ pub(crate) fn normalize_into(out: &mut String, s: &str, max_bytes: usize) -> boo
     let mut rest = s;
     while !rest.is_empty() {
         // Fast path: a run of printable ASCII (or newlines) is copied and lower-cased in place.
-        let run = rest
-            .bytes()
-            .position(|b| !(b == b'\n' || (0x20..0x7F).contains(&b)))
-            .unwrap_or(rest.len());
+        let run = ascii_run(rest.as_bytes());
         if run > 0 {
             let start = out.len();
             out.push_str(&rest[..run]);
@@ -114,6 +111,29 @@ pub(crate) fn normalize_into(out: &mut String, s: &str, max_bytes: usize) -> boo
         }
     }
     cut
+}
+
+/// Whether `b` is printable ASCII or a newline (copied as is, only lower-cased).
+#[inline]
+fn plain(b: u8) -> bool {
+    b == b'\n' || b.wrapping_sub(0x20) < 0x5F
+}
+
+/// Length of the leading run of printable ASCII (or newlines) of `b`, sixteen bytes a step
+/// (a branch-free test per block, which the compiler turns into vector compares).
+#[inline]
+fn ascii_run(b: &[u8]) -> usize {
+    let mut i = 0;
+    for block in b.chunks_exact(16) {
+        if !block.iter().fold(true, |ok, &c| ok & plain(c)) {
+            break;
+        }
+        i += 16;
+    }
+    i + b[i..]
+        .iter()
+        .position(|&c| !plain(c))
+        .unwrap_or(b.len() - i)
 }
 
 /// Normalises a lexicon entry the same way as ad text.

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::block;
-use crate::compare::{Comparison, compare};
+use crate::compare::{Comparison, add_name, compare, compare_without_name};
 use crate::model::{LeaveOneOut, Model, NoFrequencies, Score, TermFrequencies};
 use crate::record::Prepared;
 
@@ -202,16 +202,23 @@ fn run(
     } else {
         &NoFrequencies
     };
+    // Pairs that cannot reach the cut even with the best possible name agreement are left
+    // without comparing names (the costliest field); the result is the same.
+    let cut = threshold.min(0.5);
+    let cut_bits = (cut / (1.0 - cut)).log2() - 1e-6;
+    let name_bound = model.name_bound();
     let scored: Vec<(u32, u32, f64)> = pairs
         .par_iter()
         .filter_map(|p| {
             let (a, b) = ((p >> 32) as u32, *p as u32);
-            let s = model.score(
-                &compare(&records[a as usize], &records[b as usize]),
-                tfr,
-                false,
-            );
-            (s.probability >= threshold.min(0.5)).then_some((a, b, s.probability))
+            let (ra, rb) = (&records[a as usize], &records[b as usize]);
+            let mut c = compare_without_name(ra, rb);
+            if model.score(&c, tfr, false).weight + name_bound < cut_bits {
+                return None;
+            }
+            add_name(&mut c, ra, rb);
+            let s = model.score(&c, tfr, false);
+            (s.probability >= cut).then_some((a, b, s.probability))
         })
         .collect();
     lap("scoring");

@@ -43,7 +43,13 @@ pub struct Comparison {
 
 /// Compares two prepared records. Symmetric in its levels.
 pub fn compare(a: &Prepared, b: &Prepared) -> Comparison {
-    let mut levels = [MISSING; 11];
+    let mut c = compare_without_name(a, b);
+    add_name(&mut c, a, b);
+    c
+}
+
+/// Adds the name comparison (the costliest field) to a [`compare_without_name`] result.
+pub fn add_name(c: &mut Comparison, a: &Prepared, b: &Prepared) {
     // Name: best over the names each record carries.
     let mut best = NameAgreement::default();
     for x in &a.names {
@@ -62,8 +68,14 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Comparison {
         }
     }
     if let Some(l) = best.level {
-        levels[0] = l as u8;
+        c.levels[NAME] = l as u8;
     }
+    c.name = best;
+}
+
+/// Compares every field but the name (left [`MISSING`]).
+pub fn compare_without_name(a: &Prepared, b: &Prepared) -> Comparison {
+    let mut levels = [MISSING; 11];
     if let (Some(x), Some(y)) = (&a.dob, &b.dob) {
         levels[1] = date::compare(x, y) as u8;
     }
@@ -125,7 +137,7 @@ pub fn compare(a: &Prepared, b: &Prepared) -> Comparison {
     }
     Comparison {
         levels,
-        name: best,
+        name: NameAgreement::default(),
         shared_phone,
     }
 }

@@ -9,6 +9,9 @@ use serde::{Deserialize, Serialize};
 use crate::compare::{self, Comparison, FIELDS, LEVELS, MISSING, NAME, PHONE};
 use crate::names::NameLevel;
 
+/// Most bits a rare name adds over its level's weight.
+const TF_MAX_BITS: f64 = 4.0;
+
 /// Fields that describe a household or a place rather than a person.
 const CONTACT: [usize; 5] = [4, 7, 8, 9, 10];
 
@@ -162,6 +165,16 @@ impl Model {
         }
     }
 
+    /// The most evidence (bits) a name agreement can add, term-frequency adjustment included:
+    /// with [`Model::score`] of a comparison whose name is missing, an upper bound on the
+    /// weight once the name is compared.
+    pub fn name_bound(&self) -> f64 {
+        (0..LEVELS[NAME])
+            .map(|l| self.bits(NAME, l as u8))
+            .fold(f64::MIN, f64::max)
+            + TF_MAX_BITS
+    }
+
     fn bits(&self, f: usize, level: u8) -> f64 {
         let p = &self.fields[f];
         let l = usize::from(level);
@@ -210,7 +223,7 @@ impl Model {
                 let whole = tf.count(crate::block::whole_name_key(&cmp.name.agreeing)) as f64 / n;
                 let u_tf = parts.max(whole);
                 let u_level = self.fields[f].u[usize::from(level)].max(1e-9);
-                w += (u_level / u_tf.max(1e-12)).log2().clamp(-6.0, 4.0);
+                w += (u_level / u_tf.max(1e-12)).log2().clamp(-6.0, TF_MAX_BITS);
             }
             if f == PHONE
                 && let Some(k) = cmp.shared_phone

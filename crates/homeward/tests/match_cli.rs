@@ -151,6 +151,17 @@ fn bad_input_names_line_and_column_or_is_skipped() {
         .output();
     assert!(out.is_ok_and(|o| o.status.success()));
     assert_eq!(read(&clusters).trim(), "record_id,cluster_id");
+
+    // A duplicate id is an error naming its line unless rows are skipped.
+    let dup = tmp("dup.csv", "record_id,full_name\na,Ann Lee\na,Bob Tan\n");
+    let out = bin()
+        .args(["match", "dedupe"])
+        .arg(&dup)
+        .arg("--clusters")
+        .arg(&clusters)
+        .output();
+    assert!(out.is_ok_and(|o| !o.status.success()
+        && String::from_utf8_lossy(&o.stderr).contains("line 3, column record_id: duplicate")));
 }
 
 #[test]

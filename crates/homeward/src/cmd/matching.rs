@@ -171,7 +171,7 @@ fn load(
     .into_iter()
     .map(|n| (n, col(n)))
     .collect();
-    let mut rows: Vec<(u64, PersonRecord)> = Vec::new();
+    let mut rows: Vec<(u64, String, csv::StringRecord)> = Vec::new();
     let mut skipped = 0usize;
     let mut seen: HashSet<String> = HashSet::new();
     let mut first_error: Option<(u64, String)> = None;
@@ -189,14 +189,6 @@ fn load(
             }
         };
         let line = row.position().map_or(n as u64 + 2, |p| p.line());
-        let get = |name: &str| -> Option<String> {
-            idx.get(name)
-                .copied()
-                .flatten()
-                .and_then(|i| row.get(i))
-                .map(|s| cut(s.trim()).to_owned())
-                .filter(|s| !s.is_empty())
-        };
         let id = row
             .get(id_col)
             .map(|s| cut(s.trim()).to_owned())
@@ -221,47 +213,67 @@ fn load(
             }
             continue;
         }
-        let mut names: Vec<String> = get("full_name").into_iter().collect();
-        names.extend(get("alt_names").map(|s| list(&s)).unwrap_or_default());
-        let rec = PersonRecord {
-            record_id: id,
-            names,
-            given_name: get("given_name"),
-            family_name: get("family_name"),
-            sex: get("sex"),
-            birth_date: get("birth_date"),
-            nationality: get("nationality"),
-            phones: get("phone").map(|s| list(&s)).unwrap_or_default(),
-            passport_no: get("passport_no"),
-            id_no: get("id_no"),
-            handles: get("handles").map(|s| list(&s)).unwrap_or_default(),
-            address: get("address"),
-            postcode: get("postcode"),
-            last_seen_place: get("last_seen_place"),
-        };
-        rows.push((line, rec));
+        rows.push((line, id, row));
         bar.inc(1);
     }
+    // Rows become records and are prepared in parallel (reading the CSV itself is serial).
     let prepared: Vec<Result<Prepared, (u64, homeward_match::FieldError)>> = rows
         .par_iter()
-        .map(|(line, r)| prepare(r, true).map_err(|e| (*line, e)))
+        .map(|(line, id, row)| {
+            let get = |name: &str| -> Option<String> {
+                idx.get(name)
+                    .copied()
+                    .flatten()
+                    .and_then(|i| row.get(i))
+                    .map(|s| cut(s.trim()).to_owned())
+                    .filter(|s| !s.is_empty())
+            };
+            let mut names: Vec<String> = get("full_name").into_iter().collect();
+            names.extend(get("alt_names").map(|s| list(&s)).unwrap_or_default());
+            let rec = PersonRecord {
+                record_id: id.clone(),
+                names,
+                given_name: get("given_name"),
+                family_name: get("family_name"),
+                sex: get("sex"),
+                birth_date: get("birth_date"),
+                nationality: get("nationality"),
+                phones: get("phone").map(|s| list(&s)).unwrap_or_default(),
+                passport_no: get("passport_no"),
+                id_no: get("id_no"),
+                handles: get("handles").map(|s| list(&s)).unwrap_or_default(),
+                address: get("address"),
+                postcode: get("postcode"),
+                last_seen_place: get("last_seen_place"),
+            };
+            prepare(&rec, true).map_err(|e| (*line, e))
+        })
         .collect();
     let mut ids = Vec::with_capacity(rows.len());
     let mut out = Vec::with_capacity(rows.len());
-    for ((_, r), p) in rows.into_iter().zip(prepared) {
+    for ((_, id, _), p) in rows.into_iter().zip(prepared) {
         match p {
             Ok(p) => {
-                ids.push(r.record_id);
+                ids.push(id);
                 out.push(p);
             }
             Err(_) if skip_bad => skipped += 1,
-            Err((line, e)) => bail!(
-                "{}: line {line}, column {}: {}",
-                path.display(),
-                original(e.field),
-                e.message
-            ),
+            Err((line, e)) => {
+                if let Some((l, problem)) = first_error.filter(|(l, _)| *l < line) {
+                    bail!("{}: line {l}, {problem}", path.display());
+                }
+                bail!(
+                    "{}: line {line}, column {}: {}",
+                    path.display(),
+                    original(e.field),
+                    e.message
+                )
+            }
         }
+    }
+    // A missing or duplicate id stops the run (naming the first such line) unless skipping.
+    if let Some((line, problem)) = first_error {
+        bail!("{}: line {line}, {problem}", path.display());
     }
     Ok(Loaded {
         ids,

@@ -76,6 +76,21 @@ pub fn romanise(word: &str) -> String {
     {
         v.pop();
     }
+    // The same silent ร inside a compound name, before the next syllable (เพชรแก้ว "phetkaeo",
+    // สมุทรสาคร "samutsakhon"): after a final consonant and not carrying a vowel of its own.
+    let mut k = 2;
+    while k + 1 < v.len() {
+        if v[k] == 'ร'
+            && matches!(v[k - 1], 'ช' | 'ต' | 'ท' | 'ถ' | 'ด')
+            && (is_consonant(v[k - 2]) || matches!(v[k - 2], 'ุ' | 'ิ'))
+            && !is_follow_vowel(v[k + 1])
+            && v[k + 1] != 'ร'
+        {
+            v.remove(k);
+        } else {
+            k += 1;
+        }
+    }
     let mut out = String::new();
     let mut i = 0;
     let n = v.len();
@@ -221,7 +236,10 @@ pub fn romanise(word: &str) -> String {
             let starts_cluster = next.is_some_and(|x| matches!(x, 'ร' | 'ล' | 'ว'))
                 && next.is_some_and(|_| v.get(i + 2).is_some_and(|y| is_follow_vowel(*y)));
             let lone_last = i + 2 == n && next.is_some_and(is_consonant);
-            if !owns_vowel && !starts_cluster && !lone_last && f != 'อ' {
+            // ร after a short u or i and before another syllable opens one of its own, with the
+            // inherent a, as in names of Pali/Sanskrit origin (สุรชัย "surachai").
+            let linking_ra = f == 'ร' && (vs == "u" || vs == "i") && next.is_some_and(is_consonant);
+            if !owns_vowel && !starts_cluster && !lone_last && !linking_ra && f != 'อ' {
                 if !(fin == "i" && vs.ends_with('i')) {
                     out.push_str(fin);
                 }
@@ -257,6 +275,9 @@ mod tests {
             ("กิตติ", "kitti"),
             ("ทองคำ", "thongkham"),
             ("สุขใจ", "sukjai"),
+            ("สุรชัย", "surachai"),
+            ("เพชรแก้ว", "phetkaeo"),
+            ("สมุทร", "samut"),
         ] {
             let r = romanise(th);
             assert_eq!(phonetic_key(&r), phonetic_key(en), "{th}: {r} vs {en}");

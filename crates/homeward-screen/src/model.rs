@@ -173,7 +173,10 @@ const ACC_BUF: usize = 128;
 pub(crate) struct MarginAcc<'m> {
     model: &'m Model,
     buf: [u32; ACC_BUF],
-    spans: [(u32, u32); ACC_BUF],
+    /// Span of each buffered feature, starts and ends apart: read as they were written (a
+    /// wider read of two fresh narrow writes waits for the store buffer).
+    starts: [u32; ACC_BUF],
+    ends: [u32; ACC_BUF],
     n: usize,
     top: TopTokens,
     dot: f32,
@@ -188,7 +191,8 @@ impl MarginAcc<'_> {
         let shift = 64 - u32::from(self.model.bits);
         let code = (((ft.hash >> shift) as u32) << FP_BITS) | ((ft.hash >> 20) & FP_MASK) as u32;
         self.buf[self.n] = code;
-        self.spans[self.n] = (ft.start, ft.end);
+        self.starts[self.n] = ft.start;
+        self.ends[self.n] = ft.end;
         self.n += 1;
         self.total += 1;
         if self.n == ACC_BUF {
@@ -200,7 +204,12 @@ impl MarginAcc<'_> {
     fn flush(&mut self) {
         let table = &self.model.table;
         let (mut dot, mut norm, mut known) = (0.0f32, 0.0f32, 0.0f32);
-        for (&code, &(s, e)) in self.buf[..self.n].iter().zip(&self.spans[..self.n]) {
+        let n = self.n;
+        for ((&code, &s), &e) in self.buf[..n]
+            .iter()
+            .zip(&self.starts[..n])
+            .zip(&self.ends[..n])
+        {
             let bk = table
                 .get((code >> FP_BITS) as usize)
                 .copied()
@@ -291,7 +300,8 @@ impl Model {
         MarginAcc {
             model: self,
             buf: [0; ACC_BUF],
-            spans: [(0, 0); ACC_BUF],
+            starts: [0; ACC_BUF],
+            ends: [0; ACC_BUF],
             n: 0,
             top: TopTokens::default(),
             dot: 0.0,

@@ -194,6 +194,17 @@ pub(crate) fn hash_in(seed: u64, bytes: &[u8], start: usize, end: usize) -> u64 
 pub(crate) struct HashSet64 {
     table: Vec<u64>,
     mask: usize,
+    /// One bit per `filter_bit(h)` of the members: most words are in neither set, and this
+    /// 512-byte filter (always in L1) rejects them without a read of the table.
+    filter: [u64; FILTER_WORDS],
+}
+
+const FILTER_WORDS: usize = 64;
+
+#[inline]
+fn filter_bit(h: u64) -> (usize, u64) {
+    let b = (h >> 40) as usize & (FILTER_WORDS * 64 - 1);
+    (b / 64, 1u64 << (b % 64))
 }
 
 impl HashSet64 {
@@ -202,19 +213,30 @@ impl HashSet64 {
         let size = (items.len() * 4).next_power_of_two().max(16);
         let mut table = vec![0u64; size];
         let mask = size - 1;
+        let mut filter = [0u64; FILTER_WORDS];
         for h in items {
+            let (w, bit) = filter_bit(h);
+            filter[w] |= bit;
             let mut i = (h >> 7) as usize & mask;
             while table[i] != 0 && table[i] != h {
                 i = (i + 1) & mask;
             }
             table[i] = h;
         }
-        HashSet64 { table, mask }
+        HashSet64 {
+            table,
+            mask,
+            filter,
+        }
     }
 
     #[inline]
     pub fn contains(&self, h: u64) -> bool {
         let h = h | 1;
+        let (w, bit) = filter_bit(h);
+        if self.filter[w] & bit == 0 {
+            return false;
+        }
         let mut i = (h >> 7) as usize & self.mask;
         loop {
             let v = self.table[i];
@@ -294,29 +316,41 @@ pub(crate) fn tokenize(
 ) {
     let bytes = text.as_bytes();
     let mut prev_word: Option<(u64, u32)> = None;
-    let mut emit_word = |start: usize,
-                         end: usize,
-                         prev_word: &mut Option<(u64, u32)>,
-                         f: &mut dyn FnMut(Feature)| {
+    // Returns the features of one word (its unigram, and its bigram with the previous word)
+    // for the caller to hand to `f`: passed by value, and `f` inlined, not called through a
+    // `dyn` pointer (a feature written to memory and read back at once stalls the store buffer).
+    let mut word_features = |start: usize,
+                             end: usize,
+                             prev_word: &mut Option<(u64, u32)>|
+     -> Option<(Feature, Option<Feature>)> {
         let h = mix(hash_in(FNV_SEED, bytes, start, end));
         on_word(start, end, h);
         if is_stop(h) {
-            return;
+            return None;
         }
-        f(Feature {
+        let uni = Feature {
             hash: h,
             start: start as u32,
             end: end as u32,
+        };
+        let bi = prev_word.map(|(p, ps)| Feature {
+            hash: combine(p, h),
+            start: ps,
+            end: end as u32,
         });
-        if let Some((p, ps)) = *prev_word {
-            f(Feature {
-                hash: combine(p, h),
-                start: ps,
-                end: end as u32,
-            });
-        }
         *prev_word = Some((h, start as u32));
+        Some((uni, bi))
     };
+    macro_rules! emit_word {
+        ($start:expr, $end:expr) => {
+            if let Some((uni, bi)) = word_features($start, $end, &mut prev_word) {
+                f(uni);
+                if let Some(bi) = bi {
+                    f(bi);
+                }
+            }
+        };
+    }
 
     if text.is_ascii() {
         let n = bytes.len();
@@ -332,7 +366,7 @@ pub(crate) fn tokenize(
             while i < n && ASCII_CLASS[usize::from(bytes[i] & 0x7F)] == k {
                 i += 1;
             }
-            emit_word(start, i, &mut prev_word, &mut f);
+            emit_word!(start, i);
         }
         return;
     }
@@ -374,7 +408,7 @@ pub(crate) fn tokenize(
                 let digit = c.is_ascii_digit();
                 match word {
                     Some((s, d)) if d != digit => {
-                        emit_word(s, i, &mut prev_word, &mut f);
+                        emit_word!(s, i);
                         word = Some((i, digit));
                     }
                     Some(_) => {}
@@ -393,7 +427,7 @@ pub(crate) fn tokenize(
             }
             Class::Dense => {
                 if let Some((s, _)) = word.take() {
-                    emit_word(s, i, &mut prev_word, &mut f);
+                    emit_word!(s, i);
                 }
                 prev_word = None;
                 let end = i + c.len_utf8();
@@ -417,7 +451,7 @@ pub(crate) fn tokenize(
             }
             Class::Sep => {
                 if let Some((s, _)) = word.take() {
-                    emit_word(s, i, &mut prev_word, &mut f);
+                    emit_word!(s, i);
                 }
                 d1 = None;
                 d2 = None;
@@ -434,7 +468,7 @@ pub(crate) fn tokenize(
         i = next;
     }
     if let Some((s, _)) = word.take() {
-        emit_word(s, bytes.len(), &mut prev_word, &mut f);
+        emit_word!(s, bytes.len());
     }
 }
 

@@ -34,6 +34,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/cases/{id}/notes", axum::routing::post(case_page::note))
         .route(
+            "/cases/{id}/marking",
+            axum::routing::post(case_page::marking),
+        )
+        .route(
             "/reports/new",
             get(report_form::show).post(report_form::submit),
         )

@@ -475,6 +475,34 @@ async fn web_login_csrf_and_report_form() {
         .await;
     assert_eq!(moved.status, StatusCode::SEE_OTHER);
 
+    // Lowering the marking from the case page needs a reason.
+    let no_reason = t
+        .send(form(
+            &format!("{location}/marking"),
+            &cookie,
+            &format!("csrf={csrf}&marking=green&sharing_group_id=&reason="),
+        ))
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_reason.body.contains("say why the marking is lowered"));
+    let lowered = t
+        .send(form(
+            &format!("{location}/marking"),
+            &cookie,
+            &format!("csrf={csrf}&marking=green&sharing_group_id=&reason=public+appeal+agreed"),
+        ))
+        .await;
+    assert_eq!(lowered.status, StatusCode::SEE_OTHER);
+    let page = t
+        .send(
+            Request::get(&location)
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(page.body.contains("TLP:GREEN"));
+
     // Cookie-authenticated API writes need the CSRF header.
     let api = t
         .send(

@@ -4,8 +4,10 @@ use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_core::CoreError;
-use homeward_types::wire::{CaseDetail, NoteInput, TransitionInput};
-use homeward_types::{CaseId, CaseState, ReleaseMode};
+use homeward_types::wire::{
+    CaseDetail, MarkingInput, NoteInput, SharingGroupView, TransitionInput,
+};
+use homeward_types::{CaseId, CaseState, Marking, ReleaseMode, SharingGroupId};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -24,6 +26,7 @@ struct Kept {
     mode: String,
     note: String,
     note_error: Option<String>,
+    marking_error: Option<String>,
 }
 
 fn parse_id(raw: &str) -> Option<CaseId> {
@@ -34,7 +37,7 @@ fn no_case() -> Response {
     error_response(&CoreError::NotFound { what: "case" })
 }
 
-fn view(d: &CaseDetail, shell: &Shell, kept: &Kept) -> Markup {
+fn view(d: &CaseDetail, shell: &Shell, groups: &[SharingGroupView], kept: &Kept) -> Markup {
     let c = &d.case;
     let p = &d.person;
     let body = html! {
@@ -102,6 +105,27 @@ fn view(d: &CaseDetail, shell: &Shell, kept: &Kept) -> Markup {
                         textarea #reason name="reason" rows="3" required placeholder="Why the case moves; shown in the timeline" { (kept.reason) }
                         button.primary type="submit" { "Move case" }
                     }
+                    h2.spaced { "Who may see it" }
+                    @if let Some(e) = &kept.marking_error { p.error role="alert" { (e) } }
+                    form method="post" action={"/cases/" (c.id) "/marking"} {
+                        input type="hidden" name="csrf" value=(shell.csrf);
+                        label for="marking" { "Marking" }
+                        select #marking name="marking" {
+                            @for m in Marking::ALL {
+                                option value=(m.as_str()) selected[*m == c.marking] { (m.label()) }
+                            }
+                        }
+                        label for="sharing_group_id" { "Sharing group " span.muted { "(with TLP:AMBER)" } }
+                        select #sharing_group_id name="sharing_group_id" {
+                            option value="" { "None" }
+                            @for g in groups {
+                                option value=(g.id.to_string()) selected[c.sharing_group_id == Some(g.id)] { (g.name) }
+                            }
+                        }
+                        label for="marking_reason" { "Reason " span.muted { "(required when lowering)" } }
+                        input #marking_reason name="reason";
+                        button type="submit" { "Change marking" }
+                    }
                 }
             }
         }
@@ -159,7 +183,8 @@ async fn render(
     match state.hw.case_detail(&user.actor, id).await {
         Ok(d) => {
             let shell = Shell::of(state, user).await;
-            (status, view(&d, &shell, kept)).into_response()
+            let groups = state.hw.list_groups(&user.actor).await.unwrap_or_default();
+            (status, view(&d, &shell, &groups, kept)).into_response()
         }
         Err(e) => error_response(&e),
     }
@@ -301,6 +326,84 @@ pub async fn note(
                 ..Kept::default()
             };
             render(&state, &user, id, &kept, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => error_response(&e),
+    }
+}
+
+/// The marking form.
+#[derive(Debug, Deserialize)]
+pub struct MarkingForm {
+    csrf: String,
+    marking: String,
+    #[serde(default)]
+    sharing_group_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// POST /cases/{id}/marking
+pub async fn marking(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(f): Form<MarkingForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return crate::auth::csrf_failed();
+    }
+    let Some(id) = parse_id(&id) else {
+        return no_case();
+    };
+    let fail = |msg: String| Kept {
+        marking_error: Some(msg),
+        ..Kept::default()
+    };
+    let marking = match f.marking.parse::<Marking>() {
+        Ok(m) => m,
+        Err(e) => {
+            return render(
+                &state,
+                &user,
+                id,
+                &fail(e.to_string()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    let group = match f.sharing_group_id.trim() {
+        "" => None,
+        g => match g.parse::<SharingGroupId>() {
+            Ok(g) => Some(g),
+            Err(e) => {
+                return render(
+                    &state,
+                    &user,
+                    id,
+                    &fail(e.to_string()),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                )
+                .await;
+            }
+        },
+    };
+    let input = MarkingInput {
+        marking,
+        sharing_group_id: group,
+        reason: Some(f.reason).filter(|r| !r.trim().is_empty()),
+    };
+    match state.hw.change_marking(&user.actor, id, input).await {
+        Ok(_) => Redirect::to(&format!("/cases/{id}")).into_response(),
+        Err(e @ (CoreError::Invalid(_) | CoreError::Conflict(_))) => {
+            render(
+                &state,
+                &user,
+                id,
+                &fail(explain(&e)),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
         }
         Err(e) => error_response(&e),
     }

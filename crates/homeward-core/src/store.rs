@@ -73,9 +73,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Inserts an API token.
     async fn insert_token(&self, token: &ApiToken, audit: AuditDraft) -> StoreResult<()>;
-    /// A token by digest (revoked tokens are returned, with `revoked_ms`).
-    async fn token(&self, digest: &str) -> StoreResult<Option<ApiToken>>;
-    /// A token by digest with its user, in one read (the API's hot path).
+    /// A token by digest with its user, in one read (revoked tokens are
+    /// returned, with `revoked_ms`).
     async fn token_user(&self, digest: &str) -> StoreResult<Option<(ApiToken, User)>>;
 
     /// Files a new case in one transaction, assigning its reference; returns it.
@@ -130,6 +129,4 @@ pub trait Store: Send + Sync + 'static {
     async fn audit_entries(&self, after: i64, limit: u32) -> StoreResult<Vec<AuditEntry>>;
     /// The recorded head: (last seq, its hash).
     async fn audit_head(&self) -> StoreResult<(i64, String)>;
-    /// Number of cases (all organisations): for seeding decisions only.
-    async fn count_cases(&self) -> StoreResult<i64>;
 }

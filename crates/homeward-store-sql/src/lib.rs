@@ -29,7 +29,6 @@ pub enum Dialect {
 #[derive(Clone)]
 pub struct SqlStore {
     reader: AnyPool,
-    writer: AnyPool,
     jobs: mpsc::Sender<Job>,
     dialect: Dialect,
 }
@@ -62,10 +61,9 @@ impl SqlStore {
     /// writer task (call from within a tokio runtime).
     pub fn new(reader: AnyPool, writer: AnyPool, dialect: Dialect) -> Self {
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(writer_task(writer.clone(), rx));
+        tokio::spawn(writer_task(writer, rx));
         SqlStore {
             reader,
-            writer,
             jobs,
             dialect,
         }
@@ -79,17 +77,6 @@ impl SqlStore {
     /// The dialect.
     pub fn dialect(&self) -> Dialect {
         self.dialect
-    }
-
-    /// The write pool (migrations run on it).
-    pub fn writer(&self) -> &AnyPool {
-        &self.writer
-    }
-
-    /// Closes both pools.
-    pub async fn close(&self) {
-        self.reader.close().await;
-        self.writer.close().await;
     }
 
     /// Runs a write on the writer task; returns once it is committed.

@@ -4,7 +4,7 @@
 use std::str::FromStr;
 
 use homeward_core::StoreError;
-use homeward_core::model::{ApiToken, Organisation, Session, Site, User};
+use homeward_core::model::{Organisation, Session, Site, User};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -89,17 +89,6 @@ pub(crate) fn session(row: &AnyRow) -> Result<Session, StoreError> {
         csrf: get(row, "csrf")?,
         created_ms: get(row, "created_ms")?,
         expires_ms: get(row, "expires_ms")?,
-    })
-}
-
-pub(crate) fn token(row: &AnyRow) -> Result<ApiToken, StoreError> {
-    Ok(ApiToken {
-        id: parse(row, "id")?,
-        user_id: parse(row, "user_id")?,
-        name: get(row, "name")?,
-        digest: get(row, "digest")?,
-        created_ms: get(row, "created_ms")?,
-        revoked_ms: get(row, "revoked_ms")?,
     })
 }
 

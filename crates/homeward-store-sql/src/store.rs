@@ -14,6 +14,12 @@ use homeward_types::{CaseId, Marking, OrgId, SharingGroupId, SiteId, UserId};
 use crate::rows::{self, get};
 use crate::{Dialect, SqlStore, db};
 
+const ORG_SELECT: &str = "SELECT id, name, kind, country, created_ms FROM organisations";
+const USER_SELECT: &str =
+    "SELECT id, org_id, email, role, password_hash, created_ms, disabled FROM users";
+const SITE_SELECT: &str =
+    "SELECT id, org_id, name, aliases, zone, country, status, marking, created_ms FROM sites";
+
 #[async_trait]
 impl Store for SqlStore {
     fn backend(&self) -> &'static str {
@@ -49,7 +55,7 @@ impl Store for SqlStore {
     }
 
     async fn org(&self, id: OrgId) -> StoreResult<Option<Organisation>> {
-        sqlx::query("SELECT id, name, kind, country, created_ms FROM organisations WHERE id = $1")
+        sqlx::query(&format!("{ORG_SELECT} WHERE id = $1"))
             .bind(id.to_string())
             .fetch_optional(&self.reader)
             .await
@@ -60,7 +66,7 @@ impl Store for SqlStore {
     }
 
     async fn orgs(&self) -> StoreResult<Vec<Organisation>> {
-        sqlx::query("SELECT id, name, kind, country, created_ms FROM organisations ORDER BY name")
+        sqlx::query(&format!("{ORG_SELECT} ORDER BY name"))
             .fetch_all(&self.reader)
             .await
             .map_err(db)?
@@ -98,29 +104,25 @@ impl Store for SqlStore {
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<User>> {
-        sqlx::query(
-            "SELECT id, org_id, email, role, password_hash, created_ms, disabled FROM users WHERE email = $1",
-        )
-        .bind(email.to_string())
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(rows::user)
-        .transpose()
+        sqlx::query(&format!("{USER_SELECT} WHERE email = $1"))
+            .bind(email.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(rows::user)
+            .transpose()
     }
 
     async fn user(&self, id: UserId) -> StoreResult<Option<User>> {
-        sqlx::query(
-            "SELECT id, org_id, email, role, password_hash, created_ms, disabled FROM users WHERE id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(rows::user)
-        .transpose()
+        sqlx::query(&format!("{USER_SELECT} WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(rows::user)
+            .transpose()
     }
 
     async fn user_emails(&self, ids: &[UserId]) -> StoreResult<Vec<(UserId, String)>> {
@@ -230,19 +232,6 @@ impl Store for SqlStore {
             .map(|_| ())
     }
 
-    async fn token(&self, digest: &str) -> StoreResult<Option<ApiToken>> {
-        sqlx::query(
-            "SELECT id, user_id, name, digest, created_ms, revoked_ms FROM api_tokens WHERE digest = $1",
-        )
-        .bind(digest.to_string())
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(rows::token)
-        .transpose()
-    }
-
     async fn token_user(&self, digest: &str) -> StoreResult<Option<(ApiToken, User)>> {
         let row = sqlx::query(
             "SELECT t.id AS t_id, t.user_id, t.name, t.digest, t.created_ms AS t_created_ms, t.revoked_ms, \
@@ -322,22 +311,18 @@ impl Store for SqlStore {
     }
 
     async fn site(&self, id: SiteId) -> StoreResult<Option<Site>> {
-        sqlx::query(
-            "SELECT id, org_id, name, aliases, zone, country, status, marking, created_ms FROM sites WHERE id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(rows::site)
-        .transpose()
+        sqlx::query(&format!("{SITE_SELECT} WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(&self.reader)
+            .await
+            .map_err(db)?
+            .as_ref()
+            .map(rows::site)
+            .transpose()
     }
 
     async fn sites(&self, vis: &Visibility) -> StoreResult<Vec<Site>> {
-        let mut sql = String::from(
-            "SELECT id, org_id, name, aliases, zone, country, status, marking, created_ms FROM sites WHERE org_id = $1",
-        );
+        let mut sql = format!("{SITE_SELECT} WHERE org_id = $1");
         for i in 0..vis.network_markings.len() {
             sql.push_str(&format!(" OR marking = ${}", i + 2));
         }
@@ -430,13 +415,5 @@ impl Store for SqlStore {
             .await
             .map_err(db)?;
         Ok((get(&row, "seq")?, get(&row, "hash")?))
-    }
-
-    async fn count_cases(&self) -> StoreResult<i64> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM cases")
-            .fetch_one(&self.reader)
-            .await
-            .map_err(db)?;
-        get(&row, "n")
     }
 }

@@ -175,7 +175,9 @@ static SPELLINGS: LazyLock<HashMap<String, Vec<u16>>> = LazyLock::new(|| {
             add((*p).to_owned(), *c);
         }
         for j in &r.jyutping {
-            add(jyutping_to_hk(j), *c);
+            for hk in hk_spellings(j) {
+                add(hk, *c);
+            }
             add((*j).to_owned(), *c);
         }
     }
@@ -198,6 +200,23 @@ pub fn char_id(c: char) -> Option<u16> {
 /// Ids of the characters a romanised syllable can stand for, sorted (empty if none).
 pub fn spelled(syllable: &str) -> &'static [u16] {
     SPELLINGS.get(syllable).map_or(&[], Vec::as_slice)
+}
+
+/// Surname characters among those a syllable can stand for, sorted (see [`spelled`]).
+static SURNAME_SPELLINGS: LazyLock<HashMap<String, Vec<u16>>> = LazyLock::new(|| {
+    SPELLINGS
+        .iter()
+        .map(|(k, v)| {
+            let s: Vec<u16> = v.iter().copied().filter(|c| is_surname_id(*c)).collect();
+            (k.clone(), s)
+        })
+        .filter(|(_, v)| !v.is_empty())
+        .collect()
+});
+
+/// Ids of the common surnames a romanised syllable can stand for, sorted ("wu": 吳, 胡, 武…).
+pub fn spelled_surnames(syllable: &str) -> &'static [u16] {
+    SURNAME_SPELLINGS.get(syllable).map_or(&[], Vec::as_slice)
 }
 
 /// True if the character with this id is a common surname.
@@ -225,6 +244,18 @@ pub fn simplify(c: char) -> char {
 /// Hokkien/Teochew/Hakka/Sino-Vietnamese readings of a surname character.
 pub fn dialect_surname(c: char) -> &'static [&'static str] {
     DIALECT.get(&simplify(c)).copied().unwrap_or(&[])
+}
+
+/// Hong Kong spellings of a Jyutping syllable: [`jyutping_to_hk`], and for an open "aa" the
+/// form with a closing "h" that Hong Kong names use as often ("waa" → "Wa" and "Wah", 華).
+pub fn hk_spellings(syl: &str) -> Vec<String> {
+    let hk = jyutping_to_hk(syl);
+    if syl.ends_with("aa") && hk.ends_with('a') {
+        let h = format!("{hk}h");
+        vec![hk, h]
+    } else {
+        vec![hk]
+    }
 }
 
 /// Converts one toneless Jyutping syllable to Hong Kong government romanisation

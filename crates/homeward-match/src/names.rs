@@ -52,6 +52,11 @@ pub struct Token {
     pub han: bool,
     /// From Thai script.
     pub thai: bool,
+    /// From Thai script, or on a Thai national's record: Thai spelling variants apply.
+    pub thai_context: bool,
+    /// Phonetic key with the English-style "u" for Thai short a folded to "a" ("Punya" =
+    /// "Panya", "Dumkao" = "Damkao"); compared only when either token is in a Thai context.
+    pub thai_key: u64,
     /// A single-letter initial.
     pub initial: bool,
     /// Bloom signature of `spell` and of `phon` (a quick "nothing in common" test).
@@ -60,6 +65,12 @@ pub struct Token {
     pub chars: &'static [u16],
     /// A title or honorific that may be missing from another record.
     pub optional: bool,
+    /// For a Latin word that is not itself one syllable: its splits into two syllables that
+    /// each romanise Han characters ("fanghua" = "fang" + "hua"), as the characters each half
+    /// can stand for. Given names are written joined in pinyin and split in Hong Kong style.
+    pub halves: Vec<(&'static [u16], &'static [u16])>,
+    /// Every character a Latin syllable can romanise, however many (for [`Token::halves`]).
+    pub all_chars: &'static [u16],
 }
 
 /// A parsed name: its tokens.
@@ -108,15 +119,79 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
         phon,
         han: false,
         thai: sys == Sys::Thai,
+        thai_context: sys == Sys::Thai,
+        thai_key: thai_key(word),
         initial: word.len() == 1,
         // Only reasonably specific syllables: one that can stand for dozens of characters
-        // ("li", "wai") says little across systems and costs the most to compare.
+        // ("li", "wai") says little across systems and costs the most to compare, so it is
+        // only compared through the surnames it can spell ("Ng" / "Wu" for 吳).
         chars: match han::spelled(word) {
-            c if sys == Sys::Latin && word.len() <= 6 && c.len() <= 24 => c,
-            _ => &[],
+            _ if sys != Sys::Latin || word.len() > 6 => &[],
+            c if c.len() <= 24 => c,
+            _ => han::spelled_surnames(word),
+        },
+        all_chars: if sys == Sys::Latin && word.len() <= 6 {
+            han::spelled(word)
+        } else {
+            &[]
+        },
+        halves: if sys == Sys::Latin {
+            syllable_halves(word)
+        } else {
+            Vec::new()
         },
         optional,
     })
+}
+
+/// See [`Token::thai_key`]: a "u" between consonants becomes "a". English-style spellings of
+/// Thai names write the short vowel of ั as "u" as often as "a" (มั่น Mun/Man, ปัญญา
+/// Punya/Panya, ดำ Dum/Dam); other languages' u stays apart because the key is only used in a
+/// Thai context.
+fn thai_key(word: &str) -> u64 {
+    let b = word.as_bytes();
+    let consonant = |i: usize| {
+        b.get(i)
+            .is_some_and(|c| c.is_ascii_alphabetic() && !b"aeiouy".contains(c))
+    };
+    let folded: String = b
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if *c == b'u' && i > 0 && consonant(i - 1) && consonant(i + 1) {
+                'a'
+            } else {
+                char::from(*c)
+            }
+        })
+        .collect();
+    tagged(TAG_PHON, &phonetic_key(&folded))
+}
+
+/// Most splits kept for one word.
+const MAX_HALVES: usize = 3;
+
+/// Splits of a Latin word into two romanised Han syllables (see [`Token::halves`]).
+fn syllable_halves(word: &str) -> Vec<(&'static [u16], &'static [u16])> {
+    let mut out = Vec::new();
+    // Romanised syllables are 1–6 letters; a word that is a syllable itself is not split.
+    if !(3..=12).contains(&word.len()) || !word.is_ascii() || !han::spelled(word).is_empty() {
+        return out;
+    }
+    for k in 1..word.len() {
+        let (x, y) = word.split_at(k);
+        if x.len() > 6 || y.len() > 6 {
+            continue;
+        }
+        let (cx, cy) = (han::spelled(x), han::spelled(y));
+        if !cx.is_empty() && !cy.is_empty() {
+            out.push((cx, cy));
+            if out.len() == MAX_HALVES {
+                break;
+            }
+        }
+    }
+    out
 }
 
 fn han_token(c: char, surname_position: bool) -> Token {
@@ -138,7 +213,9 @@ fn han_token(c: char, surname_position: bool) -> Token {
             add(p, Sys::Pinyin);
         }
         for j in &r.jyutping {
-            add(&han::jyutping_to_hk(j), Sys::Cantonese);
+            for hk in han::hk_spellings(j) {
+                add(&hk, Sys::Cantonese);
+            }
             add(j, Sys::Cantonese);
         }
     }
@@ -156,9 +233,13 @@ fn han_token(c: char, surname_position: bool) -> Token {
         phon,
         han: true,
         thai: false,
+        thai_context: false,
+        thai_key: 0,
         initial: false,
         chars: &[],
         optional: false,
+        halves: Vec::new(),
+        all_chars: &[],
     })
 }
 
@@ -265,6 +346,11 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
         tokens.truncate(1);
     }
     tokens.truncate(MAX_TOKENS);
+    if nationality == Some("TH") {
+        for t in tokens.iter_mut().filter(|t| !t.han) {
+            t.thai_context = true;
+        }
+    }
     let joins = tokens
         .windows(2)
         .map(|w| joined_keys(&w[0], &w[1]))
@@ -333,10 +419,22 @@ fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
             }
         }
     }
+    if (a.thai_context || b.thai_context) && !a.han && !b.han && a.thai_key == b.thai_key {
+        return (2, (a.thai || b.thai).then_some(Sys::Thai));
+    }
     if a.han || b.han {
         return (0, None);
     }
     if !a.chars.is_empty() && !b.chars.is_empty() && sorted_intersect(a.chars, b.chars) {
+        return (1, Some(Sys::Across));
+    }
+    // A common syllable ("wah", "wu") against one that is not in the short lists: through
+    // every character both can stand for (weak alone; it counts when every part agrees).
+    if (a.chars.is_empty() || b.chars.is_empty())
+        && !a.all_chars.is_empty()
+        && !b.all_chars.is_empty()
+        && sorted_intersect(a.all_chars, b.all_chars)
+    {
         return (1, Some(Sys::Across));
     }
     if a.initial || b.initial {
@@ -548,11 +646,24 @@ fn join_pass(
                     None
                 }
             });
+            // Not the same spelling: the word's two syllables may romanise the same two
+            // characters as the two parts in another system ("Fanghua" / "Fong Wah").
+            let hit = hit.or_else(|| {
+                let (x, y) = (&b.tokens[j], &b.tokens[j + 1]);
+                if t.halves.is_empty() || x.all_chars.is_empty() || y.all_chars.is_empty() {
+                    return None;
+                }
+                let (cx, cy) = (x.all_chars, y.all_chars);
+                t.halves
+                    .iter()
+                    .any(|(h1, h2)| sorted_intersect(h1, cx) && sorted_intersect(h2, cy))
+                    .then_some((1u8, Sys::Across))
+            });
             if let Some((score, sys)) = hit {
                 used_a[i] = true;
                 used_b[j] = true;
                 used_b[j + 1] = true;
-                let via = (b.tokens[j].han || t.thai).then_some(sys);
+                let via = (b.tokens[j].han || t.thai || sys == Sys::Across).then_some(sys);
                 // The pair counts as two matched parts so that "Weijie" = "Wei Jie" is complete.
                 if swapped {
                     matched.push((score, j, i, via));
@@ -634,6 +745,43 @@ mod tests {
         assert_eq!(lvl("Htet Su Thu", "Htwt Su Thu"), NameLevel::Fuzzy);
         assert_eq!(lvl("Nguyen Van An", "Nguyen Thi Lan"), NameLevel::Partial);
         assert_eq!(lvl("", "x"), NameLevel::Differ);
+    }
+
+    #[test]
+    fn chinese_across_romanisation_systems_without_han() {
+        // Hong Kong style split against pinyin joined: each syllable through its characters.
+        assert!(lvl("WONG Fong-wah", "Huang Fanghua") >= NameLevel::Fuzzy);
+        assert_eq!(lvl("黃芳華", "WONG Fong Wah"), NameLevel::Exact);
+        assert!(lvl("Chan Wai Kit", "Chen Weijie") >= NameLevel::Fuzzy);
+        // "Ng" and "Wu" both spell 吳 (Cantonese / Mandarin), though "wu" spells dozens.
+        assert!(lvl("Ng Fong Wah", "Wu Fang Hua") >= NameLevel::Fuzzy);
+        // Different characters stay apart.
+        assert!(lvl("Chan Wai Kit", "Chen Minghua") <= NameLevel::Partial);
+        assert!(lvl("Lam Ka Ho", "Lin Meiling") <= NameLevel::Partial);
+    }
+
+    #[test]
+    fn thai_short_a_spelled_u() {
+        let th = |a: &str, b: &str| {
+            compare(&parse(a, Some("TH")), &parse(b, None))
+                .level
+                .unwrap_or(NameLevel::Differ)
+        };
+        assert!(th("RATANA PUNYA", "Rattana Panya") >= NameLevel::Phonetic);
+        assert!(th("Anan Dumkao", "ANAN DAMKAO") >= NameLevel::Phonetic);
+        assert!(lvl("สมชาย ปัญญา", "Somchai Punya") >= NameLevel::Phonetic);
+        // Outside a Thai context u and a stay different (Vietnamese Hùng / Hằng).
+        assert_eq!(lvl("Nguyen Hung", "Nguyen Hang"), NameLevel::Partial);
+    }
+
+    #[test]
+    fn syllable_halves_split_only_joined_words() {
+        assert!(!syllable_halves("fanghua").is_empty());
+        assert!(!syllable_halves("weijie").is_empty());
+        // One syllable is not split; non-romanisations have no halves.
+        assert!(syllable_halves("fang").is_empty());
+        assert!(syllable_halves("xyzzyq").is_empty());
+        assert!(syllable_halves("ab").is_empty());
     }
 
     proptest! {

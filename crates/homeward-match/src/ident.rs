@@ -5,7 +5,7 @@
 //! are renumbered (Viet Nam 2018: 0169→039; Thailand 2006: 01→081) and written with or without
 //! country codes. Documents fold OCR-confusable characters (O/0, I/1, S/5, B/8, Z/2).
 
-use crate::text::{bounded, fold_latin, levenshtein};
+use crate::text::{bounded, fold_latin};
 
 /// A normalised phone number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -104,10 +104,28 @@ pub enum DocLevel {
 pub fn compare_documents(a: &str, b: &str) -> DocLevel {
     if a == b {
         DocLevel::Same
-    } else if a.len() >= 5 && b.len() >= 5 && (levenshtein(a, b) <= 1 || transposed(a, b)) {
+    } else if a.len() >= 5 && b.len() >= 5 && (within_one_edit(a, b) || transposed(a, b)) {
         DocLevel::OneEdit
     } else {
         DocLevel::Differ
+    }
+}
+
+/// Levenshtein distance at most one, in one pass without allocating (documents are compared
+/// for most candidate pairs).
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        // One substitution: everything after the first difference agrees.
+        short.get(prefix + 1..) == long.get(prefix + 1..)
+    } else {
+        // One insertion into the shorter one at the first difference.
+        short.get(prefix..) == long.get(prefix + 1..)
     }
 }
 
@@ -202,6 +220,13 @@ pub fn sex(raw: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn one_edit_agrees_with_levenshtein(a in "[A-C0-2]{0,8}", b in "[A-C0-2]{0,8}") {
+            proptest::prop_assert_eq!(within_one_edit(&a, &b), crate::text::levenshtein(&a, &b) <= 1);
+        }
+    }
     use proptest::prelude::*;
 
     fn p(s: &str, r: Option<&str>) -> Phone {

@@ -12,6 +12,18 @@ use crate::names::NameLevel;
 /// Most bits a rare name adds over its level's weight.
 const TF_MAX_BITS: f64 = 4.0;
 
+/// Most levels of any field.
+pub const MAX_LEVELS: usize = 7;
+
+/// Adds one comparison's levels to per-field level counts (missing fields are not counted).
+pub fn count_levels(counts: &mut [[u64; MAX_LEVELS]; FIELDS.len()], levels: &[u8; 11]) {
+    for (c, l) in counts.iter_mut().zip(levels) {
+        if let Some(x) = c.get_mut(usize::from(*l)) {
+            *x += 1;
+        }
+    }
+}
+
 /// Fields that describe a household or a place rather than a person.
 const CONTACT: [usize; 5] = [4, 7, 8, 9, 10];
 
@@ -274,18 +286,11 @@ impl Model {
     /// plausible estimate (the caller turns it into the prior [`Model::lambda`]).
     pub fn train(&mut self, candidates: &[Comparison], random: &[Comparison]) -> Option<f64> {
         if !random.is_empty() {
-            for (f, p) in self.fields.iter_mut().enumerate() {
-                let mut counts = vec![0.5; LEVELS[f]];
-                for c in random {
-                    if let Some(x) = counts.get_mut(usize::from(c.levels[f])) {
-                        *x += 1.0;
-                    }
-                }
-                let n: f64 = counts.iter().sum();
-                if n > 50.0 {
-                    p.u = counts.iter().map(|x| x / n).collect();
-                }
+            let mut counts = [[0u64; MAX_LEVELS]; FIELDS.len()];
+            for c in random {
+                count_levels(&mut counts, &c.levels);
             }
+            self.set_u(&counts);
         }
         if candidates.len() < 50 {
             return None;
@@ -330,6 +335,20 @@ impl Model {
             Some(local.lambda * total)
         } else {
             None
+        }
+    }
+
+    /// Sets each field's `u` from level counts over random pairs (almost all non-matches), as
+    /// gathered by [`count_levels`]; a field seen on fewer than 50 pairs keeps its value. Half
+    /// a pseudo-count per level keeps rare levels from reaching zero.
+    pub fn set_u(&mut self, counts: &[[u64; MAX_LEVELS]; FIELDS.len()]) {
+        for (f, p) in self.fields.iter_mut().enumerate() {
+            let Some(c) = counts.get(f) else { continue };
+            let c: Vec<f64> = c.iter().take(LEVELS[f]).map(|x| *x as f64 + 0.5).collect();
+            let n: f64 = c.iter().sum();
+            if n > 50.0 {
+                p.u = c.iter().map(|x| x / n).collect();
+            }
         }
     }
 

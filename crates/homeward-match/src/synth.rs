@@ -6,7 +6,9 @@
 //! Hong Kong and Hokkien romanisations; Thai script against its spellings; Vietnamese with and
 //! without diacritics and in either order; Malay bin/binti and Mohd; Indonesian old spelling and
 //! duplicated mononyms; Myanmar honorifics; Filipino Ma.; typing errors; partial, swapped and
-//! Buddhist-Era dates; phones in every format; siblings sharing a household phone.
+//! Buddhist-Era dates; phones in every format; siblings sharing a household phone. Name pools
+//! hold each culture's common names with surnames drawn by their real skew (`pools`), so a
+//! full name is shared by about as many people as in a real register of that size.
 
 use crate::record::PersonRecord;
 
@@ -39,222 +41,29 @@ impl Rng {
     fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len())]
     }
+    /// An index below `n`, most common first: P(index < k) ≈ ln(k + 1) / ln(n + 1), the skew
+    /// of surnames (a few very common, a long tail).
+    fn zipf(&mut self, n: usize) -> usize {
+        let u = (self.next() >> 11) as f64 / (1u64 << 53) as f64;
+        (((n as f64 + 1.0).powf(u) - 1.0) as usize).min(n.max(1) - 1)
+    }
+    /// An item drawn by its weight.
+    fn weighted<'a>(&mut self, xs: &'a [(&'a str, u32)]) -> &'a str {
+        let total: u64 = xs.iter().map(|x| u64::from(x.1)).sum();
+        let mut t = self.next() % total.max(1);
+        for (x, w) in xs {
+            if t < u64::from(*w) {
+                return x;
+            }
+            t -= u64::from(*w);
+        }
+        xs.last().map_or("", |x| x.0)
+    }
 }
 
-// (traditional, simplified, pinyin, Hong Kong, Hokkien/Teochew) — hand-written, independent of
-// the engine's tables.
-const CN_SURNAMES: &[(&str, &str, &str, &str, &str)] = &[
-    ("陳", "陈", "Chen", "Chan", "Tan"),
-    ("林", "林", "Lin", "Lam", "Lim"),
-    ("黃", "黄", "Huang", "Wong", "Ng"),
-    ("李", "李", "Li", "Lee", "Lee"),
-    ("張", "张", "Zhang", "Cheung", "Teo"),
-    ("王", "王", "Wang", "Wong", "Ong"),
-    ("吳", "吴", "Wu", "Ng", "Goh"),
-    ("劉", "刘", "Liu", "Lau", "Lau"),
-    ("蔡", "蔡", "Cai", "Choi", "Chua"),
-    ("楊", "杨", "Yang", "Yeung", "Yeo"),
-    ("許", "许", "Xu", "Hui", "Koh"),
-    ("鄭", "郑", "Zheng", "Cheng", "Tay"),
-    ("謝", "谢", "Xie", "Tse", "Chia"),
-    ("郭", "郭", "Guo", "Kwok", "Quek"),
-    ("何", "何", "He", "Ho", "Ho"),
-    ("梁", "梁", "Liang", "Leung", "Neo"),
-    ("周", "周", "Zhou", "Chow", "Chew"),
-    ("葉", "叶", "Ye", "Yip", "Yap"),
-    ("羅", "罗", "Luo", "Law", "Loh"),
-    ("高", "高", "Gao", "Ko", "Koh"),
-];
-// (traditional, simplified, pinyin, Hong Kong)
-const CN_GIVEN: &[(&str, &str, &str, &str)] = &[
-    ("偉", "伟", "wei", "wai"),
-    ("傑", "杰", "jie", "kit"),
-    ("明", "明", "ming", "ming"),
-    ("華", "华", "hua", "wah"),
-    ("志", "志", "zhi", "chi"),
-    ("強", "强", "qiang", "keung"),
-    ("文", "文", "wen", "man"),
-    ("嘉", "嘉", "jia", "ka"),
-    ("俊", "俊", "jun", "chun"),
-    ("麗", "丽", "li", "lai"),
-    ("美", "美", "mei", "mei"),
-    ("玲", "玲", "ling", "ling"),
-    ("淑", "淑", "shu", "shuk"),
-    ("芳", "芳", "fang", "fong"),
-    ("婷", "婷", "ting", "ting"),
-    ("建", "建", "jian", "kin"),
-    ("國", "国", "guo", "kwok"),
-    ("永", "永", "yong", "wing"),
-    ("德", "德", "de", "tak"),
-    ("安", "安", "an", "on"),
-    ("雅", "雅", "ya", "nga"),
-    ("慧", "慧", "hui", "wai"),
-    ("思", "思", "si", "sze"),
-    ("秀", "秀", "xiu", "sau"),
-    ("海", "海", "hai", "hoi"),
-    ("寶", "宝", "bao", "po"),
-    ("浩", "浩", "hao", "ho"),
-    ("欣", "欣", "xin", "yan"),
-];
-const WESTERN: &[&str] = &[
-    "Peter", "David", "Michael", "Jason", "Kelvin", "Mary", "Grace", "Jenny", "Alice", "Ivan",
-];
-const VN_FAMILY: &[&str] = &[
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ",
-    "Hồ", "Ngô", "Dương", "Lý",
-];
-const VN_MIDDLE_M: &[&str] = &["Văn", "Hữu", "Đức", "Minh", "Quang", "Thanh"];
-const VN_MIDDLE_F: &[&str] = &["Thị", "Ngọc", "Thanh", "Thu", "Kim"];
-const VN_GIVEN_M: &[&str] = &[
-    "An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Long", "Nam", "Quân", "Sơn", "Tuấn", "Khoa",
-    "Phúc", "Trung",
-];
-const VN_GIVEN_F: &[&str] = &[
-    "Hà", "Hạnh", "Hoa", "Hương", "Lan", "Linh", "Mai", "Phương", "Thảo", "Trang", "Vy", "Yến",
-    "Nhung", "Ngân",
-];
-// Thai names: script and the spellings seen on documents and lists.
-const TH_GIVEN_M: &[(&str, &[&str])] = &[
-    ("สมชาย", &["Somchai", "Somchay"]),
-    ("สมศักดิ์", &["Somsak", "Somsuk"]),
-    ("วิชัย", &["Wichai", "Vichai"]),
-    ("กิตติ", &["Kitti", "Kittie"]),
-    ("ประยุทธ์", &["Prayut", "Prayuth"]),
-    ("ทองดี", &["Thongdee", "Tongdee"]),
-    ("บุญมี", &["Boonmee", "Bunmi"]),
-    ("สุรชัย", &["Surachai", "Surachay"]),
-    ("อนันต์", &["Anan", "Anant"]),
-];
-const TH_GIVEN_F: &[(&str, &[&str])] = &[
-    ("สุดา", &["Suda"]),
-    ("มาลี", &["Malee", "Mali"]),
-    ("สุภาพร", &["Supaporn", "Suphaphon"]),
-    ("จิราพร", &["Jiraporn", "Chiraphon"]),
-    ("ศรีสุข", &["Srisuk", "Seesuk"]),
-    ("วันดี", &["Wandee", "Wandi"]),
-    ("นภา", &["Napa", "Naphaa"]),
-    ("รัตนา", &["Rattana", "Ratana"]),
-];
-const TH_FAMILY: &[(&str, &[&str])] = &[
-    ("ใจดี", &["Jaidee", "Chaidi"]),
-    ("วงศ์สวัสดิ์", &["Wongsawat", "Wongsawad"]),
-    ("แก้วมณี", &["Kaewmanee", "Kaeomani"]),
-    ("บุญมา", &["Boonma", "Bunma"]),
-    ("สุขใจ", &["Sukjai", "Sukchai"]),
-    ("มั่นคง", &["Mankong", "Munkong"]),
-    ("ทองคำ", &["Thongkham", "Tongkam"]),
-    ("ศรีวงศ์", &["Sriwong", "Sriwongse"]),
-    ("พรหมมา", &["Phromma", "Promma"]),
-    ("สายทอง", &["Saithong", "Saitong"]),
-    ("จันทร์ดี", &["Chandee", "Jandee"]),
-    ("ปัญญา", &["Panya", "Punya"]),
-];
-// Thai surname syllables (script, spellings): surnames are unique per family, so they are built
-// from two syllables as many real ones are.
-const TH_SYLLABLES: &[(&str, &[&str])] = &[
-    ("สุข", &["suk", "sook"]),
-    ("ใจ", &["jai", "chai"]),
-    ("ทอง", &["thong", "tong"]),
-    ("ดี", &["dee", "di"]),
-    ("ศรี", &["sri", "si"]),
-    ("วงศ์", &["wong", "vong"]),
-    ("แก้ว", &["kaew", "kaeo"]),
-    ("มณี", &["manee", "mani"]),
-    ("บุญ", &["boon", "bun"]),
-    ("มา", &["ma"]),
-    ("คำ", &["kham", "kam"]),
-    ("สาย", &["sai", "sai"]),
-    ("ชัย", &["chai", "chay"]),
-    ("พร", &["porn", "phon"]),
-    ("ทิพย์", &["thip", "tip"]),
-    ("สม", &["som"]),
-    ("เพชร", &["phet", "pech"]),
-    ("รุ่ง", &["rung", "roong"]),
-    ("เรือง", &["rueang", "ruang"]),
-    ("นาค", &["nak", "nark"]),
-    ("ปาน", &["pan", "parn"]),
-    ("เงิน", &["ngoen", "ngern"]),
-    ("ขาว", &["khao", "kao"]),
-    ("ดำ", &["dam", "dum"]),
-];
-const MY_GIVEN_M: &[&str] = &[
-    "Faizal", "Hafiz", "Azman", "Rizal", "Amir", "Zulkifli", "Firdaus", "Hakim", "Syafiq", "Imran",
-];
-const MY_GIVEN_F: &[&str] = &[
-    "Aminah", "Aisyah", "Farah", "Huda", "Zarina", "Nadia", "Syazwani", "Liyana", "Hidayah",
-];
-const MY_FATHER: &[&str] = &[
-    "Ahmad", "Abdullah", "Ismail", "Hassan", "Osman", "Yusof", "Ibrahim", "Razak", "Karim",
-    "Salleh", "Rahman",
-];
-// Indonesian: (new spelling, old spelling)
-const ID_NAMES: &[(&str, &str)] = &[
-    ("Sukarno", "Soekarno"),
-    ("Suharto", "Soeharto"),
-    ("Joko", "Djoko"),
-    ("Yusuf", "Jusuf"),
-    ("Cahyono", "Tjahjono"),
-    ("Wahyu", "Wahjoe"),
-    ("Budi", "Boedi"),
-    ("Santoso", "Santoso"),
-    ("Suryani", "Soerjani"),
-    ("Dewi", "Dewi"),
-    ("Sutrisno", "Soetrisno"),
-    ("Hartono", "Hartono"),
-    ("Purnomo", "Poernomo"),
-    ("Rahayu", "Rahajoe"),
-    ("Agus", "Agoes"),
-    ("Setiawan", "Setiawan"),
-    ("Lestari", "Lestari"),
-    ("Kurniawan", "Koerniawan"),
-];
-const MM_PARTS: &[&str] = &[
-    "Aung", "Kyaw", "Thida", "Aye", "Myint", "Khin", "Zaw", "Min", "Hla", "Win", "Su", "Thandar",
-    "Htet", "Naing", "Moe", "Thu", "Zin", "Phyo",
-];
-const PH_GIVEN_M: &[&str] = &[
-    "Jose",
-    "Juan Carlos",
-    "Mark Anthony",
-    "John Paul",
-    "Ramon",
-    "Roberto",
-    "Miguel",
-];
-const PH_GIVEN_F: &[&str] = &[
-    "Maria Cristina",
-    "Maria Theresa",
-    "Angelica",
-    "Maria Luisa",
-    "Kristine",
-    "Rowena",
-    "Jocelyn",
-];
-const PH_SURNAMES: &[&str] = &[
-    "Santos",
-    "Reyes",
-    "Cruz",
-    "Bautista",
-    "Garcia",
-    "Mendoza",
-    "Ramos",
-    "Villanueva",
-    "Aquino",
-    "Dela Cruz",
-    "Fernandez",
-    "Castillo",
-];
-const PLACES: &[&str] = &[
-    "Mae Sot",
-    "Myawaddy",
-    "Shwe Kokko",
-    "Sihanoukville",
-    "Bavet",
-    "Poipet",
-    "Golden Triangle SEZ",
-    "Tachileik",
-    "KK Park",
-];
+mod pools;
+
+use pools::*;
 
 #[derive(Clone)]
 struct Person {
@@ -294,7 +103,7 @@ fn person(r: &mut Rng) -> Person {
     };
     let (nat, cc) = match culture {
         0 => {
-            let s = r.below(CN_SURNAMES.len());
+            let s = r.zipf(CN_SURNAMES.len());
             let n = if r.chance(0.85) { 2 } else { 1 };
             let g: Vec<usize> = (0..n).map(|_| r.below(CN_GIVEN.len())).collect();
             p.han = Some((s, g));
@@ -304,7 +113,7 @@ fn person(r: &mut Rng) -> Person {
             *r.pick(&[("HK", "852"), ("CN", "86"), ("TW", "886")])
         }
         1 => {
-            let s = r.below(CN_SURNAMES.len());
+            let s = r.zipf(CN_SURNAMES.len());
             let g: Vec<usize> = (0..2).map(|_| r.below(CN_GIVEN.len())).collect();
             p.han = Some((s, g));
             if r.chance(0.4) {
@@ -313,7 +122,7 @@ fn person(r: &mut Rng) -> Person {
             *r.pick(&[("MY", "60"), ("SG", "65")])
         }
         2 => {
-            let fam = r.pick(VN_FAMILY);
+            let fam = r.weighted(VN_FAMILY);
             let mid = if male {
                 r.pick(VN_MIDDLE_M)
             } else {
@@ -324,7 +133,7 @@ fn person(r: &mut Rng) -> Person {
             } else {
                 r.pick(VN_GIVEN_F)
             };
-            p.parts = vec![(*fam).into(), (*mid).into(), (*giv).into()];
+            p.parts = vec![fam.into(), (*mid).into(), (*giv).into()];
             ("VN", "84")
         }
         3 => {
@@ -380,8 +189,8 @@ fn person(r: &mut Rng) -> Person {
             };
             p.parts = vec![
                 (*g).into(),
-                (*r.pick(PH_SURNAMES)).into(),
-                (*r.pick(PH_SURNAMES)).into(),
+                PH_SURNAMES[r.zipf(PH_SURNAMES.len())].into(),
+                PH_SURNAMES[r.zipf(PH_SURNAMES.len())].into(),
             ];
             ("PH", "63")
         }

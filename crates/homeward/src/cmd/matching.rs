@@ -171,87 +171,120 @@ fn load(
     .into_iter()
     .map(|n| (n, col(n)))
     .collect();
-    let mut rows: Vec<(u64, String, csv::StringRecord)> = Vec::new();
+    type Row = (u64, String, csv::StringRecord);
+    type Converted = Result<Prepared, (u64, homeward_match::FieldError)>;
+    // Rows become records and are prepared in parallel, chunk by chunk, while the (serial)
+    // CSV reading goes on.
+    let convert = |(line, id, row): &Row| -> Converted {
+        let get = |name: &str| -> Option<String> {
+            idx.get(name)
+                .copied()
+                .flatten()
+                .and_then(|i| row.get(i))
+                .map(|s| cut(s.trim()).to_owned())
+                .filter(|s| !s.is_empty())
+        };
+        let mut names: Vec<String> = get("full_name").into_iter().collect();
+        names.extend(get("alt_names").map(|s| list(&s)).unwrap_or_default());
+        let rec = PersonRecord {
+            record_id: id.clone(),
+            names,
+            given_name: get("given_name"),
+            family_name: get("family_name"),
+            sex: get("sex"),
+            birth_date: get("birth_date"),
+            nationality: get("nationality"),
+            phones: get("phone").map(|s| list(&s)).unwrap_or_default(),
+            passport_no: get("passport_no"),
+            id_no: get("id_no"),
+            handles: get("handles").map(|s| list(&s)).unwrap_or_default(),
+            address: get("address"),
+            postcode: get("postcode"),
+            last_seen_place: get("last_seen_place"),
+        };
+        prepare(&rec, true).map_err(|e| (*line, e))
+    };
+    const CHUNK: usize = 8192;
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Row>>(2);
     let mut skipped = 0usize;
-    let mut seen: HashSet<String> = HashSet::new();
     let mut first_error: Option<(u64, String)> = None;
-    for (n, row) in rdr.records().enumerate() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) if skip_bad => {
-                let _ = e;
-                skipped += 1;
-                continue;
+    let (read, converted) = std::thread::scope(|s| {
+        let worker = s.spawn(|| {
+            let mut out: Vec<(u64, String, Converted)> = Vec::new();
+            for chunk in rx {
+                let done: Vec<Converted> = chunk.par_iter().map(&convert).collect();
+                out.extend(
+                    chunk
+                        .into_iter()
+                        .zip(done)
+                        .map(|((line, id, _), p)| (line, id, p)),
+                );
             }
-            Err(e) => {
-                let line = e.position().map_or(n as u64 + 2, |p| p.line());
-                bail!("{}: line {line}: malformed CSV row: {e}", path.display());
-            }
-        };
-        let line = row.position().map_or(n as u64 + 2, |p| p.line());
-        let id = row
-            .get(id_col)
-            .map(|s| cut(s.trim()).to_owned())
-            .unwrap_or_default();
-        let problem = if id.is_empty() {
-            Some(format!(
-                "column {}: missing record_id",
-                original("record_id")
-            ))
-        } else if !seen.insert(id.clone()) {
-            Some(format!(
-                "column {}: duplicate record_id {id:?}",
-                original("record_id")
-            ))
-        } else {
-            None
-        };
-        if let Some(p) = problem {
-            skipped += 1;
-            if !skip_bad && first_error.as_ref().is_none_or(|(l, _)| line < *l) {
-                first_error = Some((line, p));
-            }
-            continue;
-        }
-        rows.push((line, id, row));
-        bar.inc(1);
-    }
-    // Rows become records and are prepared in parallel (reading the CSV itself is serial).
-    let prepared: Vec<Result<Prepared, (u64, homeward_match::FieldError)>> = rows
-        .par_iter()
-        .map(|(line, id, row)| {
-            let get = |name: &str| -> Option<String> {
-                idx.get(name)
-                    .copied()
-                    .flatten()
-                    .and_then(|i| row.get(i))
+            out
+        });
+        let read = (|| -> anyhow::Result<()> {
+            let tx = tx;
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut chunk: Vec<Row> = Vec::with_capacity(CHUNK);
+            for (n, row) in rdr.records().enumerate() {
+                let row = match row {
+                    Ok(r) => r,
+                    Err(e) if skip_bad => {
+                        let _ = e;
+                        skipped += 1;
+                        continue;
+                    }
+                    Err(e) => {
+                        let line = e.position().map_or(n as u64 + 2, |p| p.line());
+                        bail!("{}: line {line}: malformed CSV row: {e}", path.display());
+                    }
+                };
+                let line = row.position().map_or(n as u64 + 2, |p| p.line());
+                let id = row
+                    .get(id_col)
                     .map(|s| cut(s.trim()).to_owned())
-                    .filter(|s| !s.is_empty())
-            };
-            let mut names: Vec<String> = get("full_name").into_iter().collect();
-            names.extend(get("alt_names").map(|s| list(&s)).unwrap_or_default());
-            let rec = PersonRecord {
-                record_id: id.clone(),
-                names,
-                given_name: get("given_name"),
-                family_name: get("family_name"),
-                sex: get("sex"),
-                birth_date: get("birth_date"),
-                nationality: get("nationality"),
-                phones: get("phone").map(|s| list(&s)).unwrap_or_default(),
-                passport_no: get("passport_no"),
-                id_no: get("id_no"),
-                handles: get("handles").map(|s| list(&s)).unwrap_or_default(),
-                address: get("address"),
-                postcode: get("postcode"),
-                last_seen_place: get("last_seen_place"),
-            };
-            prepare(&rec, true).map_err(|e| (*line, e))
-        })
-        .collect();
-    let mut ids = Vec::with_capacity(rows.len());
-    let mut out = Vec::with_capacity(rows.len());
-    for ((_, id, _), p) in rows.into_iter().zip(prepared) {
+                    .unwrap_or_default();
+                let problem = if id.is_empty() {
+                    Some(format!(
+                        "column {}: missing record_id",
+                        original("record_id")
+                    ))
+                } else if !seen.insert(id.clone()) {
+                    Some(format!(
+                        "column {}: duplicate record_id {id:?}",
+                        original("record_id")
+                    ))
+                } else {
+                    None
+                };
+                if let Some(p) = problem {
+                    skipped += 1;
+                    if !skip_bad && first_error.as_ref().is_none_or(|(l, _)| line < *l) {
+                        first_error = Some((line, p));
+                    }
+                    continue;
+                }
+                chunk.push((line, id, row));
+                bar.inc(1);
+                if chunk.len() == CHUNK {
+                    tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))?;
+                }
+            }
+            if !chunk.is_empty() {
+                tx.send(chunk)?;
+            }
+            Ok(())
+        })();
+        let converted = worker
+            .join()
+            .map_err(|_| anyhow::anyhow!("preparing records failed"));
+        (read, converted)
+    });
+    read?;
+    let converted = converted?;
+    let mut ids = Vec::with_capacity(converted.len());
+    let mut out = Vec::with_capacity(converted.len());
+    for (_, id, p) in converted {
         match p {
             Ok(p) => {
                 ids.push(id);
@@ -380,6 +413,11 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             }
             save_model(&common, &result)?;
             report(data.skipped, &result, ids.len(), common.verbose);
+            // The process ends here: freeing millions of small allocations one by one
+            // would only add seconds the operating system does at once.
+            drop(ids);
+            std::mem::forget(data);
+            std::mem::forget(result);
         }
         MatchCommand::Link {
             left,
@@ -407,6 +445,8 @@ pub fn run(args: MatchArgs) -> anyhow::Result<()> {
             }
             save_model(&common, &result)?;
             report(l.skipped + r.skipped, &result, ids.len(), common.verbose);
+            drop(ids);
+            std::mem::forget((l, r, result));
         }
     }
     Ok(())

@@ -11,6 +11,7 @@
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use crate::model::Disclosure;
 use crate::{Actor, Credential};
 
 /// The hash before the first entry.
@@ -33,6 +34,11 @@ pub struct AuditDraft {
     pub object_id: String,
     /// JSON detail (what changed; never secrets).
     pub detail: String,
+    /// For a disclosure of personal data: its facts, which the store also
+    /// indexes for the owner's data protection officer. They are copied into
+    /// `detail` by [`AuditDraft::disclosing`], so the chain covers them.
+    #[serde(skip)]
+    pub disclosure: Option<Disclosure>,
 }
 
 impl AuditDraft {
@@ -52,6 +58,7 @@ impl AuditDraft {
             object_kind: object_kind.into(),
             object_id: object_id.to_string(),
             detail: detail.to_string(),
+            disclosure: None,
         }
     }
 
@@ -71,7 +78,25 @@ impl AuditDraft {
             object_kind: object_kind.into(),
             object_id: object_id.to_string(),
             detail: detail.to_string(),
+            disclosure: None,
         }
+    }
+}
+
+impl AuditDraft {
+    /// Marks the entry as a disclosure; its facts join the detail.
+    pub fn disclosing(mut self, d: Disclosure) -> Self {
+        let mut detail: serde_json::Value =
+            serde_json::from_str(&self.detail).unwrap_or(serde_json::Value::Null);
+        if !detail.is_object() {
+            detail = serde_json::json!({});
+        }
+        if let (Some(map), Ok(facts)) = (detail.as_object_mut(), serde_json::to_value(&d)) {
+            map.insert("disclosure".into(), facts);
+        }
+        self.detail = detail.to_string();
+        self.disclosure = Some(d);
+        self
     }
 }
 

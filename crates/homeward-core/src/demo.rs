@@ -5,12 +5,12 @@
 //! Everything is created through the service, so it is audited like real use.
 
 use homeward_types::wire::{
-    ContactInput, DocumentInput, NameInput, NewReport, NoteInput, ReporterInput, SiteInput,
-    SubjectInput, TransitionInput,
+    ContactInput, DocumentInput, NameInput, NewReport, NoteInput, ReporterInput, RequestInput,
+    RequestTransitionInput, SiteInput, SubjectInput, TransitionInput,
 };
 use homeward_types::{
-    CaseState, ContactKind, DocumentKind, Marking, OrgId, OrgKind, Priority, ReleaseMode, Role,
-    Sex, SiteId,
+    CaseId, CaseState, ContactKind, DocumentKind, GrantField, Marking, OrgId, OrgKind, Priority,
+    ReleaseMode, RequestKind, RequestState, Role, Sex, SiteId,
 };
 
 use crate::{Actor, CoreResult, Credential, Homeward};
@@ -465,6 +465,7 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
     ];
     const CHANNELS: [&str; 5] = ["facebook", "telegram", "line", "wechat", "acquaintance"];
     const RELATIONS: [&str; 4] = ["mother", "brother", "wife", "friend"];
+    let mut open_cases: Vec<(Actor, CaseId)> = Vec::new();
     for n in 0..200usize {
         let (_, officer) = &officers[n % officers.len()];
         let subject = match rng.below(6) {
@@ -514,9 +515,18 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
                 Some((owner, g)) if officer.org_id == owner && n % 3 != 0 => Some(g),
                 _ => None,
             },
+            still_held: n % 7 != 0 && n % 5 == 1,
         };
         let created = hw.file_report(officer, report).await?;
-        for (to, mode) in path_to(&mut rng) {
+        let path = path_to(&mut rng);
+        let last = path.last().map_or(CaseState::Reported, |(s, _)| *s);
+        if matches!(
+            last,
+            CaseState::Reported | CaseState::Triaged | CaseState::Verifying | CaseState::Locating
+        ) {
+            open_cases.push((officer.clone(), created.case_id));
+        }
+        for (to, mode) in path {
             hw.transition_quiet(
                 officer,
                 created.case_id,
@@ -533,6 +543,54 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
                 body: "Demo note: family called for an update; told them the request is with the destination police.".into(),
             })
             .await?;
+        }
+    }
+    // Cross-border requests: the HK unit asks the Thai unit to locate and
+    // rescue two of its people, granting names, contacts and last place.
+    if let (Some(hk), Some(th)) = (admins.first(), admins.get(1)) {
+        let th_officer = officers
+            .iter()
+            .find(|(_, a)| a.org_id == th.org_id)
+            .map_or_else(|| th.clone(), |(_, a)| a.clone());
+        let hk_open: Vec<&(Actor, CaseId)> = open_cases
+            .iter()
+            .filter(|(a, _)| a.org_id == hk.org_id)
+            .take(3)
+            .collect();
+        for (i, (officer, case_id)) in hk_open.into_iter().enumerate() {
+            let kind = if i == 0 {
+                RequestKind::Rescue
+            } else {
+                RequestKind::Locate
+            };
+            let view = hw
+                .create_request(
+                    officer,
+                    RequestInput {
+                        case_id: *case_id,
+                        to_org: th.org_id,
+                        kind,
+                        legal_basis: "police-to-police channel (demo)".into(),
+                        items: "Locate the subject at the compound named in the reports and confirm they are alive.".into(),
+                        deadline: Some(if i == 2 { "2026-12-24".into() } else { "2027-01-15".into() }),
+                        grant: vec![GrantField::Names, GrantField::Contacts, GrantField::LastSeenPlace],
+                        send: i < 2,
+                        message: Some("Family reports the last message came from the Myawaddy area.".into()),
+                        notice_id: None,
+                    },
+                )
+                .await?;
+            if i == 0 {
+                hw.move_request(
+                    &th_officer,
+                    view.request.id,
+                    RequestTransitionInput {
+                        to: RequestState::Acknowledged,
+                        reason: None,
+                    },
+                )
+                .await?;
+            }
         }
     }
     Ok(logins)

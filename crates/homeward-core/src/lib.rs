@@ -8,6 +8,7 @@ mod error;
 pub mod lifecycle;
 pub mod model;
 pub mod normalise;
+pub mod request_flow;
 pub mod screening;
 pub mod secrets;
 mod service;

@@ -1,6 +1,10 @@
 //! Domain records as core and the stores exchange them. Times are Unix
 //! milliseconds (UTC); ids are the newtypes of `homeward-types`.
 
+mod sharing;
+
+pub use sharing::*;
+
 use homeward_types::{
     CaseId, CaseKind, CaseState, ContactKind, DocumentKind, Marking, NoteId, OrgId, OrgKind,
     PersonId, Priority, ReleaseMode, ReportId, Role, Script, Sex, SharingGroupId, SiteId,
@@ -232,6 +236,9 @@ pub struct Case {
     pub site_id: Option<SiteId>,
     /// Release mode once released.
     pub release_mode: Option<ReleaseMode>,
+    /// The person is still held: nothing identifying leaves the owner except
+    /// in a locate or rescue request to police.
+    pub still_held: bool,
     /// Display name of the subject (first name given), for lists.
     pub subject_display: String,
     /// Nationalities of the subject, for filtering.

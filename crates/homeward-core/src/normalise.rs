@@ -98,6 +98,16 @@ pub fn handle(raw: &str) -> String {
     raw.trim().trim_start_matches('@').to_lowercase()
 }
 
+/// The comparison key of a document number: letters and digits only, upper
+/// case (`"k 123-456(7)"` → `"K1234567"`).
+pub fn document_key(raw: &str) -> String {
+    raw.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .take(40)
+        .collect()
+}
+
 /// Hong Kong identity card check digit (`A123456(7)`): `None` if the
 /// number is not HKID-shaped, otherwise whether the check digit is right.
 pub fn hkid_valid(raw: &str) -> Option<bool> {

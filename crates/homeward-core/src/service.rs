@@ -5,6 +5,8 @@
 mod accounts;
 mod cases;
 mod groups;
+mod privacy;
+mod requests;
 mod sites;
 mod views;
 

@@ -7,14 +7,18 @@
 pub mod contract;
 
 use async_trait::async_trait;
-use homeward_types::{CaseId, CaseState, Marking, OrgId, SharingGroupId, SiteId, UserId};
+use homeward_types::{
+    CaseId, CaseState, ConsentId, Marking, NoticeId, OrgId, RequestId, RequestState,
+    SharingGroupId, SiteId, UserId,
+};
 
 use crate::StoreError;
 use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
-    ApiToken, Case, CaseBundle, CaseFilter, Note, Organisation, Person, Report, Session,
-    SharingGroup, Site, Transition, User,
+    ApiToken, Case, CaseBundle, CaseFilter, Consent, DisclosureRecord, MatchNotice, Note,
+    Organisation, Person, Report, Request, RequestEvent, RequestFilter, Session, SharingGroup,
+    Site, Transition, User,
 };
 
 /// Result of store calls.
@@ -122,6 +126,88 @@ pub trait Store: Send + Sync + 'static {
         at_ms: i64,
         audit: AuditDraft,
     ) -> StoreResult<bool>;
+
+    /// Sets or clears a case's still-held flag.
+    async fn set_still_held(
+        &self,
+        case: CaseId,
+        still_held: bool,
+        at_ms: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+
+    /// Inserts a request with its first thread entries, assigning its
+    /// reference (`REQ-<CC>-<year>-<n>`, numbered per sending organisation);
+    /// marks its notice, if any, as drafted. Returns the reference.
+    async fn insert_request(
+        &self,
+        request: &Request,
+        events: &[RequestEvent],
+        audit: Vec<AuditDraft>,
+    ) -> StoreResult<String>;
+    /// A request by id.
+    async fn request(&self, id: RequestId) -> StoreResult<Option<Request>>;
+    /// A request's thread, oldest first.
+    async fn request_events(&self, id: RequestId) -> StoreResult<Vec<RequestEvent>>;
+    /// One page of the requests `org` sent (any state) or received (once
+    /// sent), newest first.
+    async fn requests(&self, org: OrgId, filter: &RequestFilter) -> StoreResult<Vec<Request>>;
+    /// Every request about a case, oldest first.
+    async fn requests_of_case(&self, case: CaseId) -> StoreResult<Vec<Request>>;
+    /// Moves a request if it is still in `from`, recording the move in its
+    /// thread; false (nothing written) if it is not.
+    async fn change_request_state(
+        &self,
+        id: RequestId,
+        from: RequestState,
+        event: &RequestEvent,
+        audit: Vec<AuditDraft>,
+    ) -> StoreResult<bool>;
+    /// Adds a message to a request's thread.
+    async fn insert_request_event(
+        &self,
+        event: &RequestEvent,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+
+    /// Inserts a consent record.
+    async fn insert_consent(&self, consent: &Consent, audit: AuditDraft) -> StoreResult<()>;
+    /// A case's consent records, oldest first.
+    async fn consents(&self, case: CaseId) -> StoreResult<Vec<Consent>>;
+    /// Withdraws a consent if it was not already; false if it was.
+    async fn revoke_consent(
+        &self,
+        id: ConsentId,
+        at_ms: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<bool>;
+
+    /// Records match notices.
+    async fn insert_notices(
+        &self,
+        notices: &[MatchNotice],
+        audit: Vec<AuditDraft>,
+    ) -> StoreResult<()>;
+    /// A notice by id.
+    async fn notice(&self, id: NoticeId) -> StoreResult<Option<MatchNotice>>;
+    /// The notices of a case, oldest first.
+    async fn notices(&self, case: CaseId) -> StoreResult<Vec<MatchNotice>>;
+    /// Cases of organisations other than `exclude` whose subject has one of
+    /// these document numbers (exact) or normalised contacts: `(case, owner, state)`.
+    async fn cases_with_identifiers(
+        &self,
+        documents: &[String],
+        contacts: &[String],
+        exclude: OrgId,
+    ) -> StoreResult<Vec<(CaseId, OrgId, CaseState)>>;
+
+    /// Disclosures of `owner`'s data, newest first, with `seq < before`.
+    async fn disclosures(
+        &self,
+        owner: OrgId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<DisclosureRecord>>;
 
     /// Appends entries that record no change (reads of personal data).
     async fn append_audit(&self, drafts: Vec<AuditDraft>) -> StoreResult<()>;

@@ -15,7 +15,7 @@ use crate::rows::{codes, get, parse, parse_opt, uncodes};
 use crate::{Out, SqlStore, db};
 
 const CASE_COLUMNS: &str = "id, reference, org_id, kind, state, resume_state, priority, marking, \
-     sharing_group_id, person_id, site_id, release_mode, subject_display, nationalities, search_text, created_ms, updated_ms";
+     sharing_group_id, person_id, site_id, release_mode, still_held, subject_display, nationalities, search_text, created_ms, updated_ms";
 
 fn case_row(row: &AnyRow) -> Result<Case, StoreError> {
     let nat: String = get(row, "nationalities")?;
@@ -32,6 +32,7 @@ fn case_row(row: &AnyRow) -> Result<Case, StoreError> {
         person_id: parse(row, "person_id")?,
         site_id: parse_opt(row, "site_id")?,
         release_mode: parse_opt(row, "release_mode")?,
+        still_held: get::<i64>(row, "still_held")? != 0,
         subject_display: get(row, "subject_display")?,
         nationalities: uncodes(&nat),
         search_text: get(row, "search_text")?,
@@ -77,8 +78,8 @@ async fn insert_person(tx: &mut AnyConnection, p: &Person) -> Result<(), StoreEr
     }
     for (i, d) in p.documents.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO documents (person_id, position, kind, number, issuing_state, check_digit_valid) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO documents (person_id, position, kind, number, issuing_state, check_digit_valid, number_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(p.id.to_string())
         .bind(i as i64)
@@ -86,6 +87,7 @@ async fn insert_person(tx: &mut AnyConnection, p: &Person) -> Result<(), StoreEr
         .bind(d.number.clone())
         .bind(d.issuing_state.clone())
         .bind(d.check_digit_valid.map(i64::from))
+        .bind(homeward_core::normalise::document_key(&d.number))
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -151,8 +153,8 @@ impl SqlStore {
         sqlx::query(
             "INSERT INTO cases (id, reference, org_id, kind, state, resume_state, priority, marking, \
              person_id, site_id, release_mode, subject_display, nationalities, search_text, created_ms, updated_ms, \
-             sharing_group_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+             sharing_group_id, still_held) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)",
         )
         .bind(c.id.to_string())
         .bind(reference.clone())
@@ -171,6 +173,7 @@ impl SqlStore {
         .bind(c.created_ms)
         .bind(c.updated_ms)
         .bind(opt_str(c.sharing_group_id))
+        .bind(i64::from(c.still_held))
         .execute(&mut *tx)
         .await
         .map_err(db)?;
@@ -421,6 +424,12 @@ impl SqlStore {
             sql.push_str(&format!(
                 " OR (marking = 'amber' AND sharing_group_id IN ({}))",
                 groups.join(", ")
+            ));
+        }
+        if vis.via_requests {
+            sql.push_str(&format!(
+                " OR id IN (SELECT case_id FROM requests WHERE to_org = $1 AND state IN ({}))",
+                crate::requests::IN_FORCE
             ));
         }
         sql.push(')');

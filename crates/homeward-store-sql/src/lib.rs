@@ -2,6 +2,7 @@
 
 mod cases;
 mod groups;
+mod requests;
 mod rows;
 mod store;
 
@@ -314,6 +315,9 @@ pub(crate) async fn append(
                 .bind(e.hash.clone());
         }
         q.execute(&mut *conn).await.map_err(db)?;
+    }
+    if entries.iter().any(|e| e.draft.disclosure.is_some()) {
+        requests::index_disclosures(conn, &entries).await?;
     }
     sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
         .bind(seq)

@@ -6,10 +6,14 @@ use homeward_core::StoreError;
 use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
-    ApiToken, Case, CaseBundle, CaseFilter, Note, Organisation, Session, SharingGroup, Site, User,
+    ApiToken, Case, CaseBundle, CaseFilter, Consent, DisclosureRecord, MatchNotice, Note,
+    Organisation, Request, RequestEvent, RequestFilter, Session, SharingGroup, Site, User,
 };
 use homeward_core::store::{NewCase, StateChange, Store, StoreResult};
-use homeward_types::{CaseId, Marking, OrgId, SharingGroupId, SiteId, UserId};
+use homeward_types::{
+    CaseId, CaseState, ConsentId, Marking, NoticeId, OrgId, RequestId, RequestState,
+    SharingGroupId, SiteId, UserId,
+};
 
 use crate::rows::{self, get};
 use crate::{Dialect, SqlStore, db};
@@ -374,6 +378,99 @@ impl Store for SqlStore {
             .await
     }
 
+    async fn set_still_held(
+        &self,
+        case: CaseId,
+        still_held: bool,
+        at_ms: i64,
+        audit: Draft,
+    ) -> StoreResult<()> {
+        self.set_still_held_impl(case, still_held, at_ms, audit)
+            .await
+    }
+
+    async fn insert_request(
+        &self,
+        request: &Request,
+        events: &[RequestEvent],
+        audit: Vec<Draft>,
+    ) -> StoreResult<String> {
+        self.insert_request_impl(request, events, audit).await
+    }
+
+    async fn request(&self, id: RequestId) -> StoreResult<Option<Request>> {
+        self.request_impl(id).await
+    }
+
+    async fn request_events(&self, id: RequestId) -> StoreResult<Vec<RequestEvent>> {
+        self.request_events_impl(id).await
+    }
+
+    async fn requests(&self, org: OrgId, filter: &RequestFilter) -> StoreResult<Vec<Request>> {
+        self.requests_impl(org, filter).await
+    }
+
+    async fn requests_of_case(&self, case: CaseId) -> StoreResult<Vec<Request>> {
+        self.requests_of_case_impl(case).await
+    }
+
+    async fn change_request_state(
+        &self,
+        id: RequestId,
+        from: RequestState,
+        event: &RequestEvent,
+        audit: Vec<Draft>,
+    ) -> StoreResult<bool> {
+        self.change_request_state_impl(id, from, event, audit).await
+    }
+
+    async fn insert_request_event(&self, event: &RequestEvent, audit: Draft) -> StoreResult<()> {
+        self.insert_request_event_impl(event, audit).await
+    }
+
+    async fn insert_consent(&self, consent: &Consent, audit: Draft) -> StoreResult<()> {
+        self.insert_consent_impl(consent, audit).await
+    }
+
+    async fn consents(&self, case: CaseId) -> StoreResult<Vec<Consent>> {
+        self.consents_impl(case).await
+    }
+
+    async fn revoke_consent(&self, id: ConsentId, at_ms: i64, audit: Draft) -> StoreResult<bool> {
+        self.revoke_consent_impl(id, at_ms, audit).await
+    }
+
+    async fn insert_notices(&self, notices: &[MatchNotice], audit: Vec<Draft>) -> StoreResult<()> {
+        self.insert_notices_impl(notices, audit).await
+    }
+
+    async fn notice(&self, id: NoticeId) -> StoreResult<Option<MatchNotice>> {
+        self.notice_impl(id).await
+    }
+
+    async fn notices(&self, case: CaseId) -> StoreResult<Vec<MatchNotice>> {
+        self.notices_where("case_id", case.to_string()).await
+    }
+
+    async fn cases_with_identifiers(
+        &self,
+        documents: &[String],
+        contacts: &[String],
+        exclude: OrgId,
+    ) -> StoreResult<Vec<(CaseId, OrgId, CaseState)>> {
+        self.cases_with_identifiers_impl(documents, contacts, exclude)
+            .await
+    }
+
+    async fn disclosures(
+        &self,
+        owner: OrgId,
+        before: Option<i64>,
+        limit: u32,
+    ) -> StoreResult<Vec<DisclosureRecord>> {
+        self.disclosures_impl(owner, before, limit).await
+    }
+
     async fn append_audit(&self, drafts: Vec<Draft>) -> StoreResult<()> {
         self.write_audit(drafts).await
     }
@@ -401,6 +498,7 @@ impl Store for SqlStore {
                     object_kind: get(r, "object_kind")?,
                     object_id: get(r, "object_id")?,
                     detail: get(r, "detail")?,
+                    disclosure: None,
                 },
                 prev_hash: get(r, "prev_hash")?,
                 hash: get(r, "hash")?,

@@ -245,6 +245,90 @@ SiteStatus, "site status" {
     Active = "active", Raided = "raided", Demolished = "demolished", Relocated = "relocated", Unknown = "unknown",
 });
 
+string_enum!(/// Kind of cross-border request (PRODUCT §3.3, C5).
+RequestKind, "request kind" {
+    /// Find where the person is held.
+    Locate = "locate",
+    /// Get the person out.
+    Rescue = "rescue",
+    /// Confirm who a person is (e.g. someone on a rescue list).
+    Identify = "identify",
+    /// Bring the person home.
+    Repatriate = "repatriate",
+    /// Preserve data held by a platform or bank before it is deleted.
+    PreserveData = "preserve_data",
+    /// Provide records held by the recipient.
+    ProvideRecords = "provide_records",
+});
+
+string_enum!(/// State of a cross-border request (PRODUCT §3.3). The allowed moves are in `homeward-core`.
+RequestState, "request state" {
+    /// Being written by the sender; the recipient sees nothing.
+    Draft = "draft",
+    /// Sent; the grant is in force.
+    Sent = "sent",
+    /// The recipient has seen it.
+    Acknowledged = "acknowledged",
+    /// The recipient will act on it.
+    Accepted = "accepted",
+    /// The recipient will not act on it (closes it).
+    Declined = "declined",
+    /// The recipient is acting on it.
+    InProgress = "in_progress",
+    /// Done (closes it).
+    Completed = "completed",
+    /// Withdrawn by the sender (closes it).
+    Cancelled = "cancelled",
+});
+
+impl RequestState {
+    /// Whether the request is still open (its grant in force once sent).
+    pub const fn is_open(self) -> bool {
+        !matches!(
+            self,
+            RequestState::Declined | RequestState::Completed | RequestState::Cancelled
+        )
+    }
+    /// Whether the recipient may see the request and what it grants.
+    pub const fn grant_in_force(self) -> bool {
+        matches!(
+            self,
+            RequestState::Sent
+                | RequestState::Acknowledged
+                | RequestState::Accepted
+                | RequestState::InProgress
+        )
+    }
+}
+
+string_enum!(/// A part of a case's personal data that a request may grant its recipient (PRODUCT §4).
+GrantField, "granted field" {
+    /// The subject's names in every script.
+    Names = "names",
+    /// The exact birth date (the year is never withheld).
+    BirthDate = "birth_date",
+    /// Identity documents.
+    Documents = "documents",
+    /// Phones and messaging handles.
+    Contacts = "contacts",
+    /// Last known place from the reports.
+    LastSeenPlace = "last_seen_place",
+    /// Free text of the reports.
+    Narrative = "narrative",
+    /// Who reported and how to reach them.
+    Reporter = "reporter",
+});
+
+string_enum!(/// What a person (or their guardian) consented to.
+ConsentScope, "consent scope" {
+    /// Their data may be shared with the named recipient organisations.
+    Share = "share",
+    /// A public appeal may name them.
+    Publish = "publish",
+    /// Contact with their family on their behalf.
+    ContactFamily = "contact_family",
+});
+
 #[cfg(test)]
 mod tests {
     use super::*;

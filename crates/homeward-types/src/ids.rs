@@ -65,3 +65,11 @@ id_type!(/// An API token.
     TokenId, "token id");
 id_type!(/// A sharing group of organisations.
     SharingGroupId, "sharing group id");
+id_type!(/// A cross-border request.
+    RequestId, "request id");
+id_type!(/// A message or move in a request's thread.
+    RequestEventId, "request event id");
+id_type!(/// A consent record.
+    ConsentId, "consent id");
+id_type!(/// A notice that another organisation holds a possible match.
+    NoticeId, "notice id");

@@ -2,6 +2,7 @@
 
 mod enums;
 mod ids;
+mod sharing;
 pub mod wire;
 
 pub use enums::*;

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use crate::sharing::*;
+
 use crate::{
     CaseId, CaseKind, CaseState, ContactKind, DocumentKind, Marking, NoteId, OrgId, OrgKind,
     PersonId, Priority, ReleaseMode, ReportId, Role, Script, Sex, SharingGroupId, SiteId,
@@ -130,6 +132,10 @@ pub struct NewReport {
     /// organisation belongs to).
     #[serde(default)]
     pub sharing_group_id: Option<SharingGroupId>,
+    /// The person is still held: blocks clear/green markings, exports and
+    /// publication, and limits grants to locate and rescue requests to police.
+    #[serde(default)]
+    pub still_held: bool,
 }
 
 /// What filing a report created.
@@ -143,6 +149,9 @@ pub struct ReportCreated {
     pub report_id: ReportId,
     /// The person record.
     pub person_id: PersonId,
+    /// Other organisations holding a possible match of this person (blind:
+    /// only who holds it; draft a request to learn more).
+    pub possible_matches: Vec<MatchNoticeView>,
 }
 
 /// A request to move a case to another state.
@@ -401,6 +410,18 @@ pub struct CaseDetail {
     pub notes: Vec<NoteView>,
     /// States the viewer may move the case to now (empty if they may not change it).
     pub allowed_transitions: Vec<CaseState>,
+    /// The person is still held: nothing that could identify them leaves the
+    /// owning organisation except in a locate or rescue request to police.
+    pub still_held: bool,
+    /// For a viewer seeing the case through a request's grant: the personal
+    /// data granted (everything else is withheld).
+    pub granted: Option<Vec<crate::GrantField>>,
+    /// Consent records (owner only).
+    pub consents: Vec<ConsentView>,
+    /// Requests about the case that the viewer's organisation is party to.
+    pub requests: Vec<RequestSummary>,
+    /// Other organisations holding a possible match (owner only).
+    pub match_notices: Vec<MatchNoticeView>,
 }
 
 /// One page of a list; pass `next_cursor` as `cursor` to get the next.

@@ -4,6 +4,7 @@
 pub mod cases;
 mod groups;
 mod me;
+mod requests;
 mod screen;
 mod sites;
 
@@ -54,5 +55,13 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(groups::list_groups, groups::create_group))
         .routes(routes!(groups::add_member))
         .routes(routes!(groups::change_marking))
+        .routes(routes!(requests::list_requests, requests::create_request))
+        .routes(routes!(requests::get_request))
+        .routes(routes!(requests::move_request))
+        .routes(routes!(requests::post_message))
+        .routes(routes!(requests::set_still_held))
+        .routes(routes!(requests::record_consent))
+        .routes(routes!(requests::revoke_consent))
+        .routes(routes!(requests::list_disclosures))
         .split_for_parts()
 }

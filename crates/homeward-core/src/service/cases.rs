@@ -23,7 +23,7 @@ use crate::{Actor, CoreError, CoreResult, lifecycle};
 /// Largest page of a case list.
 pub const MAX_PAGE: u32 = 200;
 
-fn require_write(actor: &Actor, action: &'static str) -> CoreResult<()> {
+pub(crate) fn require_write(actor: &Actor, action: &'static str) -> CoreResult<()> {
     if actor.role.can_write_cases() {
         Ok(())
     } else {
@@ -196,6 +196,9 @@ impl Homeward {
         let marking = input.marking.unwrap_or(Marking::AmberStrict);
         self.check_group(&mut p, actor, marking, input.sharing_group_id)
             .await?;
+        if input.still_held && super::privacy::public_marking(marking) {
+            p.add("marking", super::privacy::STILL_HELD_BLOCKS);
+        }
         p.finish()?;
 
         let now = now_ms();
@@ -237,6 +240,7 @@ impl Homeward {
             person_id: person.id,
             site_id: input.site_id,
             release_mode: None,
+            still_held: input.still_held,
             subject_display: display,
             nationalities,
             search_text,
@@ -284,11 +288,13 @@ impl Homeward {
             opened,
         };
         let reference = self.store.insert_case(&new, audit).await?;
+        let notices = self.find_notices(actor, case_id, &new.person).await?;
         Ok(ReportCreated {
             case_id,
             reference,
             report_id: new.report.id,
             person_id: new.person.id,
+            possible_matches: self.notice_views(&notices).await?,
         })
     }
 
@@ -317,17 +323,45 @@ impl Homeward {
             .filter(|c| c.org_id == actor.org_id)
             .map(|c| c.id.to_string())
             .collect();
+        let mut audit = Vec::new();
         if !own.is_empty() {
-            let audit = AuditDraft::by(
+            audit.push(AuditDraft::by(
                 actor,
                 "case.list",
                 "case",
                 format!("{} cases", own.len()),
                 json!({ "cases": own }),
-            );
-            self.store.append_audit(vec![audit]).await?;
+            ));
         }
-        let items = self.summaries(actor, &rows).await?;
+        // Cases seen through a request's grant: names shown are disclosures.
+        let grants = if rows.iter().any(|c| c.org_id != actor.org_id) {
+            self.received_grants(actor).await?
+        } else {
+            Default::default()
+        };
+        let mut sights = Vec::with_capacity(rows.len());
+        for c in &rows {
+            let seen = match grants.get(&c.id) {
+                Some(reqs) => self.case_sight(actor, c, reqs).await?,
+                None => sight(actor, c.org_id, c.marking, c.sharing_group_id),
+            };
+            if let (Sight::Granted(_), Some(reqs)) = (seen, grants.get(&c.id))
+                && seen.shows(homeward_types::GrantField::Names)
+            {
+                audit.push(granted_read(
+                    actor,
+                    c,
+                    reqs,
+                    "case.list.granted",
+                    &[homeward_types::GrantField::Names],
+                ));
+            }
+            sights.push(seen);
+        }
+        if !audit.is_empty() {
+            self.store.append_audit(audit).await?;
+        }
+        let items = self.summaries(&rows, &sights).await?;
         Ok(CasePage { items, next_cursor })
     }
 
@@ -339,26 +373,33 @@ impl Homeward {
             .case_bundle(id)
             .await?
             .ok_or(CoreError::NotFound { what: "case" })?;
-        let seen = sight(
-            actor,
-            bundle.case.org_id,
-            bundle.case.marking,
-            bundle.case.sharing_group_id,
-        );
-        if seen == Sight::None {
-            return Err(CoreError::NotFound { what: "case" });
+        let requests = self.store.requests_of_case(id).await?;
+        let seen = self.case_sight(actor, &bundle.case, &requests).await?;
+        match seen {
+            Sight::None => return Err(CoreError::NotFound { what: "case" }),
+            Sight::Full => {
+                let audit = AuditDraft::by(
+                    actor,
+                    "case.read",
+                    "case",
+                    id,
+                    json!({ "person": bundle.person.id }),
+                );
+                self.store.append_audit(vec![audit]).await?;
+            }
+            Sight::Granted(fields) if !fields.is_empty() => {
+                let audit = granted_read(
+                    actor,
+                    &bundle.case,
+                    &requests,
+                    "case.read.granted",
+                    &fields.list(),
+                );
+                self.store.append_audit(vec![audit]).await?;
+            }
+            Sight::Granted(_) | Sight::Redacted => {}
         }
-        if seen == Sight::Full {
-            let audit = AuditDraft::by(
-                actor,
-                "case.read",
-                "case",
-                id,
-                json!({ "person": bundle.person.id }),
-            );
-            self.store.append_audit(vec![audit]).await?;
-        }
-        self.detail_view(actor, bundle, seen).await
+        self.detail_view(actor, bundle, seen, &requests).await
     }
 
     /// Moves a case to another state, with a reason; returns the case as now seen.
@@ -478,6 +519,32 @@ impl Homeward {
         }
         Ok(case)
     }
+}
+
+/// The audit entry of a read through a request's grant: a disclosure to the
+/// reader's organisation, on the basis of the requests in force.
+fn granted_read(
+    actor: &Actor,
+    case: &Case,
+    requests: &[crate::model::Request],
+    action: &str,
+    fields: &[homeward_types::GrantField],
+) -> AuditDraft {
+    let basis = requests
+        .iter()
+        .filter(|r| r.grants_to(actor.org_id))
+        .map(|r| format!("{} {} ({})", r.kind, r.reference, r.legal_basis))
+        .collect::<Vec<_>>()
+        .join("; ");
+    AuditDraft::by(actor, action, "case", case.id, json!({ "fields": fields })).disclosing(
+        crate::model::Disclosure {
+            owner_org: case.org_id,
+            recipient_org: Some(actor.org_id),
+            case_id: Some(case.id),
+            fields: fields.to_vec(),
+            basis,
+        },
+    )
 }
 
 /// The name shown in lists: the first Latin-script name, else the first name.

@@ -147,20 +147,14 @@ impl Homeward {
         input: MarkingInput,
     ) -> CoreResult<CaseDetail> {
         let case = self
-            .store
-            .case(id)
-            .await?
-            .filter(|c| c.org_id == actor.org_id)
-            .ok_or(CoreError::NotFound { what: "case" })?;
-        if !actor.role.can_write_cases() {
-            return Err(CoreError::Forbidden {
-                role: actor.role.to_string(),
-                action: "change markings",
-            });
-        }
+            .own_case_for_change(actor, id, "change markings")
+            .await?;
         let mut p = Problems::default();
         self.check_group(&mut p, actor, input.marking, input.sharing_group_id)
             .await?;
+        if case.still_held && super::privacy::public_marking(input.marking) {
+            p.add("marking", super::privacy::STILL_HELD_BLOCKS);
+        }
         let lowered = input.marking.rank() < case.marking.rank();
         let reason = p.text("reason", input.reason.as_deref(), 2_000);
         if lowered && reason.is_none() {

@@ -7,22 +7,23 @@ use homeward_types::wire::{
     CaseDetail, CaseSummary, ContactView, DocumentView, NameView, NoteView, OrganisationView,
     PersonView, ReportView, TransitionView,
 };
-use homeward_types::{OrgId, SiteId, UserId};
+use homeward_types::{GrantField, OrgId, SiteId, UserId};
 
 use super::accounts::org_view;
 use super::{Homeward, rfc3339};
 use crate::access::Sight;
-use crate::model::{Case, CaseBundle, Person};
+use crate::model::{Case, CaseBundle, Person, Request};
 use crate::{Actor, CoreResult, lifecycle};
 
 /// Shown in place of withheld personal data.
 pub const WITHHELD: &str = "(withheld)";
 
 impl Homeward {
+    /// Summaries of `rows`, each redacted to its sight in `sights`.
     pub(super) async fn summaries(
         &self,
-        actor: &Actor,
         rows: &[Case],
+        sights: &[Sight],
     ) -> CoreResult<Vec<CaseSummary>> {
         let mut orgs: HashMap<OrgId, OrganisationView> = HashMap::new();
         for c in rows {
@@ -42,7 +43,8 @@ impl Homeward {
         }
         Ok(rows
             .iter()
-            .map(|c| summary(actor, c, &orgs, &sites))
+            .zip(sights)
+            .map(|(c, seen)| summary(c, *seen, &orgs, &sites))
             .collect())
     }
 
@@ -51,6 +53,7 @@ impl Homeward {
         actor: &Actor,
         b: CaseBundle,
         seen: Sight,
+        requests: &[Request],
     ) -> CoreResult<CaseDetail> {
         let full = seen == Sight::Full;
         let mut ids: Vec<UserId> = b.reports.iter().map(|r| r.created_by).collect();
@@ -67,7 +70,9 @@ impl Homeward {
                 WITHHELD.to_string()
             }
         };
-        let mut summaries = self.summaries(actor, std::slice::from_ref(&b.case)).await?;
+        let mut summaries = self
+            .summaries(std::slice::from_ref(&b.case), &[seen])
+            .await?;
         let Some(case) = summaries.pop() else {
             return Err(crate::CoreError::NotFound { what: "case" });
         };
@@ -76,10 +81,29 @@ impl Homeward {
         } else {
             Vec::new()
         };
+        let (consents, match_notices) = if full {
+            let mut views = Vec::new();
+            for c in self.store.consents(b.case.id).await? {
+                views.push(self.consent_view(&c).await?);
+            }
+            let notices = self.store.notices(b.case.id).await?;
+            (views, self.notice_views(&notices).await?)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let requests = self.case_requests(actor, requests).await?;
         Ok(CaseDetail {
             case,
             release_mode: b.case.release_mode,
-            person: person_view(&b.person, full),
+            still_held: b.case.still_held,
+            granted: match seen {
+                Sight::Granted(f) => Some(f.list()),
+                _ => None,
+            },
+            consents,
+            requests,
+            match_notices,
+            person: person_view(&b.person, seen),
             reports: b
                 .reports
                 .iter()
@@ -87,15 +111,27 @@ impl Homeward {
                     id: r.id,
                     created_at: rfc3339(r.created_ms),
                     created_by: who(&r.created_by),
-                    reporter_name: r.reporter_name.clone().filter(|_| full),
+                    reporter_name: r
+                        .reporter_name
+                        .clone()
+                        .filter(|_| seen.shows(GrantField::Reporter)),
                     reporter_relationship: r.reporter_relationship.clone(),
-                    reporter_contact: r.reporter_contact.clone().filter(|_| full),
+                    reporter_contact: r
+                        .reporter_contact
+                        .clone()
+                        .filter(|_| seen.shows(GrantField::Reporter)),
                     last_contact_date: r.last_contact_date.clone(),
                     last_contact_channel: r.last_contact_channel.clone(),
-                    last_seen_place: r.last_seen_place.clone().filter(|_| full),
+                    last_seen_place: r
+                        .last_seen_place
+                        .clone()
+                        .filter(|_| seen.shows(GrantField::LastSeenPlace)),
                     recruitment_channel: r.recruitment_channel.clone(),
                     job_promised: r.job_promised.clone(),
-                    narrative: r.narrative.clone().filter(|_| full),
+                    narrative: r
+                        .narrative
+                        .clone()
+                        .filter(|_| seen.shows(GrantField::Narrative)),
                 })
                 .collect(),
             transitions: b
@@ -133,12 +169,12 @@ impl Homeward {
 }
 
 fn summary(
-    actor: &Actor,
     c: &Case,
+    seen: Sight,
     orgs: &HashMap<OrgId, OrganisationView>,
     sites: &HashMap<SiteId, String>,
 ) -> CaseSummary {
-    let full = c.org_id == actor.org_id;
+    let full = seen.shows(GrantField::Names);
     CaseSummary {
         id: c.id,
         reference: c.reference.clone(),
@@ -166,11 +202,11 @@ fn summary(
 }
 
 /// A person as the viewer may see them.
-pub(crate) fn person_view(p: &Person, full: bool) -> PersonView {
+pub(crate) fn person_view(p: &Person, seen: Sight) -> PersonView {
     PersonView {
         id: p.id,
-        redacted: !full,
-        names: if full {
+        redacted: seen != Sight::Full,
+        names: if seen.shows(GrantField::Names) {
             p.names
                 .iter()
                 .map(|n| NameView {
@@ -185,13 +221,13 @@ pub(crate) fn person_view(p: &Person, full: bool) -> PersonView {
             Vec::new()
         },
         sex: p.sex,
-        birth_date: if full {
+        birth_date: if seen.shows(GrantField::BirthDate) {
             p.birth_date.clone()
         } else {
             p.birth_date.as_ref().map(|d| d.chars().take(4).collect())
         },
         nationalities: p.nationalities.clone(),
-        documents: if full {
+        documents: if seen.shows(GrantField::Documents) {
             p.documents
                 .iter()
                 .map(|d| DocumentView {
@@ -204,7 +240,7 @@ pub(crate) fn person_view(p: &Person, full: bool) -> PersonView {
         } else {
             Vec::new()
         },
-        contacts: if full {
+        contacts: if seen.shows(GrantField::Contacts) {
             p.contacts
                 .iter()
                 .map(|c| ContactView {

@@ -27,6 +27,8 @@ macro_rules! check {
     };
 }
 
+mod requests;
+
 fn ok<T, E: std::fmt::Display>(r: Result<T, E>, what: &str) -> Result<T, Failure> {
     r.map_err(|e| format!("{what}: {e}"))
 }
@@ -136,6 +138,9 @@ where
     pagination_and_filters(fresh().await).await?;
     concurrent_writes_are_isolated(fresh().await).await?;
     amber_sharing_groups_and_markings(fresh().await).await?;
+    requests::request_grants(fresh().await).await?;
+    requests::still_held_and_consent(fresh().await).await?;
+    requests::blind_match_notices(fresh().await).await?;
     Ok(())
 }
 

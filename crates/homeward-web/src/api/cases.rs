@@ -33,7 +33,7 @@ pub struct CaseQuery {
     pub limit: Option<u32>,
 }
 
-fn bad_query(detail: String) -> ApiError {
+pub(crate) fn bad_query(detail: String) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
         "invalid_query",

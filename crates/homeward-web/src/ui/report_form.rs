@@ -44,6 +44,7 @@ pub struct ReportForm {
     priority: String,
     marking: String,
     sharing_group_id: String,
+    still_held: String,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -155,6 +156,7 @@ fn to_report(f: &ReportForm, errors: &mut HashMap<String, String>) -> NewReport 
                 })
                 .ok()
         }),
+        still_held: !f.still_held.is_empty(),
     }
 }
 
@@ -307,6 +309,12 @@ fn form(
                             }
                         }
                         @if let Some(e) = errors.get("sharing_group_id") { p.error { (e) } }
+                    }
+                    div.field {
+                        label {
+                            input type="checkbox" name="still_held" value="1" checked[!f.still_held.is_empty()];
+                            " Still held — the person is still in the compound (blocks clear/green markings, exports and publication)"
+                        }
                     }
                 }
                 button.primary type="submit" { "File report" }

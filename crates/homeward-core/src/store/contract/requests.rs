@@ -1,0 +1,415 @@
+//! Contract checks of the sharing model: request grants, consent, the
+//! still-held flag, blind match notices and the disclosure index.
+
+use std::sync::Arc;
+
+use homeward_types::wire::{
+    ConsentInput, MarkingInput, RequestInput, RequestMessageInput, RequestTransitionInput,
+};
+use homeward_types::{ConsentScope, GrantField, Marking, OrgKind, RequestKind, RequestState, Role};
+
+use super::{Failure, PW, filter, ok, sample_report, world};
+use crate::model::RequestFilter;
+use crate::store::Store;
+use crate::{Actor, CoreError, Credential, Homeward};
+
+fn request(
+    case: homeward_types::CaseId,
+    to: homeward_types::OrgId,
+    kind: RequestKind,
+) -> RequestInput {
+    RequestInput {
+        case_id: case,
+        to_org: to,
+        kind,
+        legal_basis: "police-to-police channel".into(),
+        items: "Locate the subject and confirm they are alive.".into(),
+        deadline: Some("2099-01-31".into()),
+        grant: vec![GrantField::Names, GrantField::Contacts],
+        send: false,
+        message: Some("Family reports the last message came from Myawaddy.".into()),
+        notice_id: None,
+    }
+}
+
+fn to(state: RequestState, reason: Option<&str>) -> RequestTransitionInput {
+    RequestTransitionInput {
+        to: state,
+        reason: reason.map(str::to_string),
+    }
+}
+
+fn invalid_on<T>(r: &Result<T, CoreError>, field: &str) -> bool {
+    matches!(r, Err(CoreError::Invalid(errs)) if errs.iter().any(|e| e.field == field))
+}
+
+async fn user_of(hw: &Homeward, kind: OrgKind, name: &str, email: &str) -> Result<Actor, Failure> {
+    let org = ok(
+        hw.create_org(Credential::Cli, name, kind, "MY").await,
+        "create org",
+    )?;
+    ok(
+        hw.create_user(Credential::Cli, org, email, Role::Officer, Some(PW))
+            .await,
+        "create user",
+    )?;
+    Ok(ok(hw.login(email, PW).await, "login")?.actor)
+}
+
+/// A request's grant shows its recipient exactly the granted fields from
+/// sending until it closes; only the right party makes each move; every
+/// grant, read through it and its end is in the owner's disclosure index.
+pub async fn request_grants(store: Arc<dyn Store>) -> Result<(), Failure> {
+    let w = world(store.clone()).await?;
+    let case = ok(
+        w.hw.file_report(&w.hk, sample_report("CHAN Wai Kit", "陳偉傑"))
+            .await,
+        "file",
+    )?;
+    let draft = ok(
+        w.hw.create_request(
+            &w.hk,
+            request(case.case_id, w.th.org_id, RequestKind::Rescue),
+        )
+        .await,
+        "create draft",
+    )?;
+    let id = draft.request.id;
+    check!(
+        draft.request.state == RequestState::Draft,
+        "a new request is a draft"
+    );
+    check!(
+        draft.request.reference.starts_with("REQ-HK-"),
+        "reference numbered per sender: {}",
+        draft.request.reference
+    );
+    check!(
+        matches!(
+            w.hw.request_view(&w.th, id).await,
+            Err(CoreError::NotFound { .. })
+        ),
+        "the recipient does not see a draft"
+    );
+    check!(
+        matches!(
+            w.hw.case_detail(&w.th, case.case_id).await,
+            Err(CoreError::NotFound { .. })
+        ),
+        "a draft grants nothing"
+    );
+    let r =
+        w.hw.move_request(&w.hk_viewer, id, to(RequestState::Sent, None))
+            .await;
+    check!(
+        matches!(r, Err(CoreError::Forbidden { .. })),
+        "viewers do not send requests"
+    );
+
+    ok(
+        w.hw.move_request(&w.hk, id, to(RequestState::Sent, None))
+            .await,
+        "send",
+    )?;
+    let d = ok(
+        w.hw.case_detail(&w.th, case.case_id).await,
+        "recipient reads the case",
+    )?;
+    check!(
+        d.person.names.len() == 2 && d.person.contacts.len() == 1,
+        "granted names and contacts are shown"
+    );
+    check!(
+        d.person.documents.is_empty() && d.person.birth_date.as_deref() == Some("2001"),
+        "documents and the exact birth date are not granted"
+    );
+    check!(
+        d.reports
+            .iter()
+            .all(|r| r.narrative.is_none() && r.reporter_name.is_none()),
+        "narrative and reporter are not granted"
+    );
+    check!(
+        d.granted.as_deref() == Some(&[GrantField::Names, GrantField::Contacts][..]),
+        "the view says what is granted: {:?}",
+        d.granted
+    );
+    check!(
+        d.notes.is_empty() && d.allowed_transitions.is_empty(),
+        "no notes, no moves"
+    );
+    let page = ok(w.hw.list_cases(&w.th, filter(50)).await, "list")?;
+    check!(
+        page.items
+            .iter()
+            .any(|c| c.id == case.case_id && c.subject == "CHAN Wai Kit"),
+        "the granted case is listed with its name"
+    );
+
+    let r =
+        w.hw.move_request(&w.th, id, to(RequestState::Cancelled, Some("no")))
+            .await;
+    check!(invalid_on(&r, "to"), "the recipient cannot cancel");
+    ok(
+        w.hw.move_request(&w.th, id, to(RequestState::Acknowledged, None))
+            .await,
+        "ack",
+    )?;
+    let r =
+        w.hw.move_request(&w.hk, id, to(RequestState::Accepted, None))
+            .await;
+    check!(invalid_on(&r, "to"), "the sender cannot accept");
+    let r =
+        w.hw.move_request(&w.th, id, to(RequestState::Declined, None))
+            .await;
+    check!(invalid_on(&r, "reason"), "declining needs a reason");
+    ok(
+        w.hw.post_request_message(
+            &w.th,
+            id,
+            RequestMessageInput {
+                body: "Team dispatched.".into(),
+            },
+        )
+        .await,
+        "message",
+    )?;
+    for s in [
+        RequestState::Accepted,
+        RequestState::InProgress,
+        RequestState::Completed,
+    ] {
+        ok(w.hw.move_request(&w.th, id, to(s, None)).await, "move")?;
+    }
+    let v = ok(w.hw.request_view(&w.hk, id).await, "sender reads")?;
+    check!(
+        v.thread.len() == 8 && !v.grant_in_force,
+        "thread holds every move and message ({}), grant ended",
+        v.thread.len()
+    );
+    check!(
+        matches!(
+            w.hw.case_detail(&w.th, case.case_id).await,
+            Err(CoreError::NotFound { .. })
+        ),
+        "the grant ends when the request is completed"
+    );
+    let page = ok(w.hw.list_cases(&w.th, filter(50)).await, "list")?;
+    check!(
+        !page.items.iter().any(|c| c.id == case.case_id),
+        "no longer listed"
+    );
+
+    let log = ok(
+        store.disclosures(w.hk.org_id, None, 100).await,
+        "disclosures",
+    )?;
+    let actions: Vec<&str> = log.iter().map(|d| d.action.as_str()).collect();
+    for a in [
+        "request.send",
+        "case.read.granted",
+        "case.list.granted",
+        "request.grant.end",
+    ] {
+        check!(actions.contains(&a), "disclosure log has {a}: {actions:?}");
+    }
+    check!(
+        log.iter()
+            .all(|d| d.disclosure.recipient_org == Some(w.th.org_id)),
+        "every disclosure names its recipient"
+    );
+    check!(
+        ok(
+            store.disclosures(w.th.org_id, None, 100).await,
+            "disclosures"
+        )?
+        .is_empty(),
+        "nothing of TH's data was disclosed"
+    );
+    let received = ok(
+        store
+            .requests(
+                w.th.org_id,
+                &RequestFilter {
+                    sent: Some(false),
+                    limit: 10,
+                    ..RequestFilter::default()
+                },
+            )
+            .await,
+        "received",
+    )?;
+    check!(received.len() == 1, "TH received one request");
+    let verified = ok(w.hw.verify_audit().await, "verify")?;
+    check!(verified.is_ok(), "audit chain intact: {verified:?}");
+    Ok(())
+}
+
+/// Still held: no clear/green marking, and only locate/rescue grants to
+/// police stand. Consent: grants to other organisations need it in force.
+pub async fn still_held_and_consent(store: Arc<dyn Store>) -> Result<(), Failure> {
+    let w = world(store).await?;
+    let mut held = sample_report("SOMCHAI Jaidee", "สมชาย ใจดี");
+    held.still_held = true;
+    held.marking = Some(Marking::Green);
+    let r = w.hw.file_report(&w.hk, held.clone()).await;
+    check!(
+        invalid_on(&r, "marking"),
+        "still held cannot be filed green"
+    );
+    held.marking = None;
+    let case = ok(w.hw.file_report(&w.hk, held).await, "file")?;
+    let r =
+        w.hw.change_marking(
+            &w.hk,
+            case.case_id,
+            MarkingInput {
+                marking: Marking::Green,
+                sharing_group_id: None,
+                reason: Some("appeal".into()),
+            },
+        )
+        .await;
+    check!(
+        invalid_on(&r, "marking"),
+        "still held cannot be marked green"
+    );
+    let mut identify = request(case.case_id, w.th.org_id, RequestKind::Identify);
+    identify.send = true;
+    let r = w.hw.create_request(&w.hk, identify).await;
+    check!(
+        invalid_on(&r, "grant"),
+        "still held: identify grants refused"
+    );
+    let mut rescue = request(case.case_id, w.th.org_id, RequestKind::Rescue);
+    rescue.send = true;
+    ok(
+        w.hw.create_request(&w.hk, rescue).await,
+        "rescue request to police",
+    )?;
+
+    let ngo = user_of(
+        &w.hw,
+        OrgKind::Ngo,
+        "Shelter NGO (test)",
+        "case@ngo.example",
+    )
+    .await?;
+    let plain = ok(
+        w.hw.file_report(&w.hk, sample_report("LEE Ka Ho", "李家豪"))
+            .await,
+        "file",
+    )?;
+    let mut to_ngo = request(plain.case_id, ngo.org_id, RequestKind::Repatriate);
+    to_ngo.send = true;
+    let r = w.hw.create_request(&w.hk, to_ngo.clone()).await;
+    check!(invalid_on(&r, "grant"), "a grant to an NGO needs consent");
+    let consent = ok(
+        w.hw.record_consent(
+            &w.hk,
+            plain.case_id,
+            ConsentInput {
+                scope: ConsentScope::Share,
+                recipients: vec![ngo.org_id],
+                language: "zh-Hant".into(),
+                given_by: "the person".into(),
+                given_on: "2026-01-01".into(),
+                expires_on: None,
+            },
+        )
+        .await,
+        "consent",
+    )?;
+    check!(consent.in_force, "consent in force");
+    ok(
+        w.hw.create_request(&w.hk, to_ngo).await,
+        "request with consent",
+    )?;
+    let d = ok(w.hw.case_detail(&ngo, plain.case_id).await, "ngo reads")?;
+    check!(!d.person.names.is_empty(), "consented grant shows names");
+    ok(
+        w.hw.revoke_consent(&w.hk, plain.case_id, consent.id).await,
+        "revoke",
+    )?;
+    let d = ok(w.hw.case_detail(&ngo, plain.case_id).await, "ngo reads")?;
+    check!(
+        d.person.names.is_empty() && d.person.contacts.is_empty(),
+        "withdrawn consent stops the grant"
+    );
+    let r =
+        w.hw.record_consent(
+            &w.th,
+            plain.case_id,
+            ConsentInput {
+                scope: ConsentScope::Publish,
+                recipients: vec![],
+                language: "en".into(),
+                given_by: "x".into(),
+                given_on: "2026-01-01".into(),
+                expires_on: None,
+            },
+        )
+        .await;
+    check!(
+        matches!(r, Err(CoreError::NotFound { .. })),
+        "only the owner records consent"
+    );
+    Ok(())
+}
+
+/// A report sharing a document or phone with another organisation's open
+/// case tells the reporter only who holds a possible match; a request
+/// drafted from the notice tells the holder which of its cases it is.
+pub async fn blind_match_notices(store: Arc<dyn Store>) -> Result<(), Failure> {
+    let w = world(store).await?;
+    let held = ok(
+        w.hw.file_report(&w.hk, sample_report("CHAN Wai Kit", "陳偉傑"))
+            .await,
+        "file",
+    )?;
+    let mut again = sample_report("Chan Wai-kit", "");
+    again.subject.names.truncate(1);
+    again.subject.contacts.clear();
+    again.subject.documents[0].number = "k0000 0001".into();
+    let found = ok(w.hw.file_report(&w.th, again).await, "file")?;
+    check!(
+        found.possible_matches.len() == 1
+            && found.possible_matches[0].organisation.id == w.hk.org_id,
+        "the reporter learns that HK holds a possible match"
+    );
+    let json = serde_json::to_string(&found).unwrap_or_default();
+    check!(
+        !json.contains(&held.case_id.to_string()) && !json.contains("CHAN"),
+        "the notice reveals nothing of the other record"
+    );
+    let d = ok(w.hw.case_detail(&w.th, found.case_id).await, "read own")?;
+    check!(d.match_notices.len() == 1, "the notice is kept on the case");
+    let mut req = request(found.case_id, w.hk.org_id, RequestKind::Identify);
+    req.notice_id = Some(found.possible_matches[0].id);
+    req.send = true;
+    let v = ok(w.hw.create_request(&w.th, req).await, "request from notice")?;
+    check!(
+        v.matched_case.is_none(),
+        "the sender never sees the holder's case"
+    );
+    let v = ok(w.hw.request_view(&w.hk, v.request.id).await, "holder reads")?;
+    check!(
+        v.matched_case == Some(held.case_id),
+        "the holder is told which case"
+    );
+    let d = ok(w.hw.case_detail(&w.th, found.case_id).await, "read own")?;
+    check!(
+        d.match_notices[0].request_id == Some(v.request.id),
+        "notice marked drafted"
+    );
+    let mut other = sample_report("NGUYEN Van An", "");
+    other.subject.names.truncate(1);
+    other.subject.documents[0].number = "B12345678".into();
+    other.subject.contacts.clear();
+    let none = ok(w.hw.file_report(&w.th, other).await, "file")?;
+    check!(
+        none.possible_matches.is_empty(),
+        "no identifier in common, no notice"
+    );
+    Ok(())
+}

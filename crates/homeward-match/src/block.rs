@@ -132,6 +132,22 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
             }
         }
     }
+    // The whole name (each part's primary phonetic key) with the birth year: at a million
+    // records a common pair of parts ("Sukarno Sugiarto") fills blocks past the cap, but the
+    // same name born the same year stays a small block.
+    if let Some(d) = &p.dob {
+        for n in p.names.iter().take(3) {
+            let parts: Vec<u64> = n
+                .tokens
+                .iter()
+                .filter(|t| !t.optional && !t.initial)
+                .filter_map(|t| token_keys(t).first().copied())
+                .collect();
+            if parts.len() >= 2 {
+                out.push(mix(41, whole_name_key(&parts), u64::from(d.year)));
+            }
+        }
+    }
     out.extend(p.handles.iter().map(|h| mix(34, *h, 0)));
     let mut inits: Vec<u8> = p
         .names

@@ -8,40 +8,58 @@ mod check;
 pub mod layout;
 mod login;
 mod report_form;
+mod requests;
 
 use axum::Router;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::get;
 
 use crate::AppState;
 
 /// The stylesheet, embedded.
 const CSS: &str = include_str!("../static/app.css");
 
-/// UI routes.
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(|| async { Redirect::to("/cases") }))
-        .route("/static/app.css", get(css))
-        .route("/login", get(login::show).post(login::submit))
-        .route("/logout", axum::routing::post(login::logout))
-        .route("/cases", get(cases::list))
-        .route("/cases/{id}", get(case_page::show))
-        .route(
-            "/cases/{id}/transition",
-            axum::routing::post(case_page::transition),
-        )
-        .route("/cases/{id}/notes", axum::routing::post(case_page::note))
-        .route(
-            "/cases/{id}/marking",
-            axum::routing::post(case_page::marking),
-        )
-        .route(
-            "/reports/new",
-            get(report_form::show).post(report_form::submit),
-        )
-        .route("/check", get(check::show).post(check::submit))
+/// Declares the UI routes once: [`ROUTES`] lists them (the authorisation
+/// matrix test checks every one is in the matrix) and [`router`] serves them.
+macro_rules! ui_routes {
+    ($( $method:ident $path:literal => $handler:expr ),* $(,)?) => {
+        /// Every UI route as (method, path).
+        pub const ROUTES: &[(&str, &str)] = &[$((stringify!($method), $path)),*];
+
+        /// UI routes.
+        pub fn router() -> Router<AppState> {
+            let r = Router::new();
+            $( let r = r.route($path, axum::routing::$method($handler)); )*
+            r
+        }
+    };
+}
+
+ui_routes! {
+    get "/" => || async { Redirect::to("/cases") },
+    get "/static/app.css" => css,
+    get "/login" => login::show,
+    post "/login" => login::submit,
+    post "/logout" => login::logout,
+    get "/cases" => cases::list,
+    get "/cases/{id}" => case_page::show,
+    post "/cases/{id}/transition" => case_page::transition,
+    post "/cases/{id}/notes" => case_page::note,
+    post "/cases/{id}/marking" => case_page::marking,
+    get "/reports/new" => report_form::show,
+    post "/reports/new" => report_form::submit,
+    get "/check" => check::show,
+    post "/check" => check::submit,
+    get "/requests" => requests::list,
+    get "/requests/{id}" => requests::show,
+    post "/requests/{id}/transition" => requests::transition,
+    post "/requests/{id}/messages" => requests::message,
+    get "/cases/{id}/requests/new" => requests::new_form,
+    post "/cases/{id}/requests" => requests::create,
+    post "/cases/{id}/still-held" => requests::still_held,
+    post "/cases/{id}/consents" => requests::consent,
+    post "/cases/{id}/consents/{consent}/revoke" => requests::revoke_consent,
+    get "/disclosures" => requests::disclosures,
 }
 
 async fn css() -> impl IntoResponse {

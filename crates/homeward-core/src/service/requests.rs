@@ -243,16 +243,11 @@ impl Homeward {
         let (Some(case), Some(to)) = (case, to) else {
             return Err(NOT_FOUND);
         };
-        let consent = if input.send {
-            self.check_grant(&case, to.id, input.kind, &grant).await?
-        } else {
-            None
-        };
-        let state = if input.send {
-            RequestState::Sent
-        } else {
-            RequestState::Draft
-        };
+        // Check the grant before writing anything; sending re-checks it.
+        if input.send {
+            self.check_grant(&case, to.id, input.kind, &grant).await?;
+        }
+        let state = RequestState::Draft;
         let org = self
             .org_cached(actor.org_id)
             .await?
@@ -280,17 +275,21 @@ impl Homeward {
         if let Some(body) = message {
             events.push(event(actor, request.id, None, None, Some(body)));
         }
-        let mut audit = vec![AuditDraft::by(
+        let audit = vec![AuditDraft::by(
             actor,
             "request.create",
             "request",
             request.id,
             json!({ "case": case.id, "to": to.id, "kind": request.kind, "state": state, "grant": request.grant }),
         )];
-        if input.send {
-            audit.push(self.send_audit(actor, &request, consent.as_deref()));
-        }
         request.reference = self.store.insert_request(&request, &events, audit).await?;
+        if input.send {
+            let send = RequestTransitionInput {
+                to: RequestState::Sent,
+                reason: None,
+            };
+            return self.move_request(actor, request.id, send).await;
+        }
         self.request_view(actor, request.id).await
     }
 

@@ -5,9 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_core::CoreError;
 use homeward_types::wire::{
-    CaseDetail, MarkingInput, NoteInput, SharingGroupView, TransitionInput,
+    CaseDetail, MarkingInput, NoteInput, OrganisationView, SharingGroupView, TransitionInput,
 };
-use homeward_types::{CaseId, CaseState, Marking, ReleaseMode, SharingGroupId};
+use homeward_types::{CaseId, CaseState, ConsentScope, Marking, ReleaseMode, SharingGroupId};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -37,7 +37,15 @@ fn no_case() -> Response {
     error_response(&CoreError::NotFound { what: "case" })
 }
 
-fn view(d: &CaseDetail, shell: &Shell, groups: &[SharingGroupView], kept: &Kept) -> Markup {
+fn view(
+    d: &CaseDetail,
+    shell: &Shell,
+    groups: &[SharingGroupView],
+    orgs: &[OrganisationView],
+    kept: &Kept,
+) -> Markup {
+    let owner = !d.person.redacted;
+    let writer = !d.allowed_transitions.is_empty();
     let c = &d.case;
     let p = &d.person;
     let body = html! {
@@ -49,10 +57,18 @@ fn view(d: &CaseDetail, shell: &Shell, groups: &[SharingGroupView], kept: &Kept)
             }
             div.meta.muted { "Owner: " (c.owner.name) br; "Opened " (minute(&c.created_at)) }
         }
+        @if d.still_held {
+            p.notice.held role="status" { strong { "Still held." } " The person is still in the compound: nothing that could identify them leaves " (c.owner.name) " except in a locate or rescue request to police; no clear/green marking, export or publication." }
+        }
+        @if let Some(g) = &d.granted {
+            p.notice #granted { "You see this case through a request from " (c.owner.name) ". Granted: "
+                @if g.is_empty() { "nothing (redacted view)" } @else { (g.iter().map(|f| super::requests::field_label(*f)).collect::<Vec<_>>().join(", ")) }
+                ". The grant ends when the request closes." }
+        }
         div.grid {
             section.card {
                 h2 { "Person" }
-                @if p.redacted {
+                @if p.redacted && d.granted.is_none() {
                     p.notice { "Personal data is withheld: this case belongs to another organisation. Ask its owner through a request." }
                 }
                 dl {
@@ -129,6 +145,70 @@ fn view(d: &CaseDetail, shell: &Shell, groups: &[SharingGroupView], kept: &Kept)
                 }
             }
         }
+        @if owner || !d.requests.is_empty() {
+            section.card #requests {
+                h2 { "Cross-border requests" }
+                @if d.requests.is_empty() { p.muted { "None yet." } }
+                ul { @for r in &d.requests {
+                    li { a href={"/requests/" (r.id)} { (r.reference) } " " (r.kind.as_str().replace('_', " ")) " · "
+                        (super::requests::request_badge(r.state))
+                        @if r.overdue { " " span.badge.prio-urgent { "overdue" } }
+                        " " span.muted { (r.from.name) " → " (r.to.name) } }
+                } }
+                @if owner && writer { p { a.button href={"/cases/" (c.id) "/requests/new"} { "New request" } } }
+                @if !d.match_notices.is_empty() {
+                    h2.spaced { "Possible matches elsewhere" }
+                    ul #notices { @for n in &d.match_notices {
+                        li { strong { (n.organisation.name) } " holds a possible match. "
+                            @match n.request_id {
+                                Some(r) => { a href={"/requests/" (r)} { "request drafted" } },
+                                None => { @if writer { a href={"/cases/" (c.id) "/requests/new?notice=" (n.id) "&to=" (n.organisation.id)} { "Draft a request" } } },
+                            } }
+                    } }
+                }
+            }
+        }
+        @if owner && writer {
+            section.card #privacy {
+                h2 { "Still held and consent" }
+                form method="post" action={"/cases/" (c.id) "/still-held"} {
+                    input type="hidden" name="csrf" value=(shell.csrf);
+                    input type="hidden" name="still_held" value=(if d.still_held { "0" } else { "1" });
+                    label for="held_reason" { "Reason" }
+                    input #held_reason name="reason" required;
+                    button type="submit" { @if d.still_held { "Clear the still-held flag" } @else { "Flag as still held" } }
+                }
+                @if !d.consents.is_empty() {
+                    table.cases { thead { tr { th { "Scope" } th { "Recipients" } th { "Given" } th { "Until" } th { "" } } }
+                        tbody { @for k in &d.consents { tr {
+                            td { (k.scope.as_str().replace('_', " ")) }
+                            td { (k.recipients.iter().map(|o| o.name.clone()).collect::<Vec<_>>().join(", ")) }
+                            td { (k.given_on) " by " (k.given_by) " (" (k.language) ")" }
+                            td { (k.expires_on.clone().unwrap_or_else(|| "—".into())) }
+                            td { @if k.revoked_at.is_some() { span.muted { "withdrawn" } } @else {
+                                form method="post" action={"/cases/" (c.id) "/consents/" (k.id) "/revoke"} {
+                                    input type="hidden" name="csrf" value=(shell.csrf);
+                                    button.link type="submit" { "Withdraw" } } } }
+                        } } } }
+                }
+                details {
+                    summary { "Record consent" }
+                    form method="post" action={"/cases/" (c.id) "/consents"} {
+                        input type="hidden" name="csrf" value=(shell.csrf);
+                        label for="scope" { "Scope" }
+                        select #scope name="scope" { @for k in ConsentScope::ALL { option value=(k.as_str()) { (k.as_str().replace('_', " ")) } } }
+                        label for="recipient" { "Recipient " span.muted { "(for share)" } }
+                        select #recipient name="recipient" { option value="" { "—" }
+                            @for o in orgs.iter().filter(|o| o.id != c.owner.id) { option value=(o.id.to_string()) { (o.name) } } }
+                        label for="language" { "Explained in (language)" } input #language name="language" required placeholder="th, zh-Hant, vi, …";
+                        label for="given_by" { "Given by" } input #given_by name="given_by" required placeholder="the person, a parent, a guardian";
+                        label for="given_on" { "Given on" } input #given_on name="given_on" type="date" required;
+                        label for="expires_on" { "Until" } input #expires_on name="expires_on" type="date";
+                        button type="submit" { "Record consent" }
+                    }
+                }
+            }
+        }
         @for r in &d.reports {
             section.card {
                 h2 { "Report " span.muted { (minute(&r.created_at)) " by " (r.created_by) } }
@@ -184,7 +264,12 @@ async fn render(
         Ok(d) => {
             let shell = Shell::of(state, user).await;
             let groups = state.hw.list_groups(&user.actor).await.unwrap_or_default();
-            (status, view(&d, &shell, &groups, kept)).into_response()
+            let orgs = state
+                .hw
+                .organisations(&user.actor)
+                .await
+                .unwrap_or_default();
+            (status, view(&d, &shell, &groups, &orgs, kept)).into_response()
         }
         Err(e) => error_response(&e),
     }
@@ -213,7 +298,7 @@ pub struct TransitionForm {
     reason: String,
 }
 
-fn explain(e: &CoreError) -> String {
+pub(super) fn explain(e: &CoreError) -> String {
     match e {
         CoreError::Invalid(errors) => errors
             .iter()

@@ -59,7 +59,9 @@ pub fn page(title: &str, shell: Option<&Shell>, body: Markup) -> Markup {
                     @if let Some(s) = shell {
                         nav {
                             a href="/cases" { "Cases" }
+                            a href="/requests" { "Requests" }
                             a href="/reports/new" { "New report" }
+                            @if s.role == "admin" { a href="/disclosures" { "Disclosures" } }
                             a href="/check" { "Check an offer" }
                         }
                         div.who {

@@ -1,0 +1,795 @@
+//! The authorisation matrix: every API operation (from the OpenAPI document)
+//! and every web route (from `ui::ROUTES`) is classified below, and the test
+//! fails if one is not. Each is then exercised for every role of every
+//! relation to the data — owner, same sharing group, request party with a
+//! grant, request party without one, other organisation, anonymous — over
+//! cases of every marking, asserting who may read, list, search, count and
+//! change what, which personal fields each sees, that a hidden record answers
+//! exactly like a nonexistent one, and that no secret name leaks anywhere.
+
+#![expect(clippy::unwrap_used, reason = "tests")]
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use homeward_core::{Actor, Credential, Homeward};
+use homeward_types::wire::{GroupMemberInput, RequestInput, SharingGroupInput};
+use homeward_types::{CaseId, GrantField, Marking, OrgId, OrgKind, RequestKind, Role};
+use http_body_util::BodyExt;
+use serde_json::Value;
+use tower::ServiceExt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rel {
+    Owner,
+    Group,
+    Granted,
+    Party,
+    Other,
+    Anon,
+}
+
+const ROLES: [Role; 4] = [Role::Admin, Role::Officer, Role::Analyst, Role::Viewer];
+
+/// How an endpoint is governed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rule {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user; the content is filtered per viewer.
+    AnyUser,
+    /// Reading one case: the sight rule.
+    CaseRead,
+    /// Changing a case: the owner's officers and admins only; a 404 for
+    /// everyone else, the same as for a nonexistent case.
+    CaseOwnerWrite,
+    /// Creating records of one's own organisation: officers and admins.
+    WriterCreate,
+    /// The site register: everyone but viewers.
+    SiteWrite,
+    /// The organisation's admins.
+    AdminOnly,
+    /// One request: its two parties only.
+    RequestParty,
+    /// Signing in and out (the login form itself is public).
+    Session,
+}
+
+const API: &[(&str, &str, Rule)] = &[
+    ("GET", "/api/v1/me", Rule::AnyUser),
+    ("GET", "/api/v1/organisations", Rule::AnyUser),
+    ("GET", "/api/v1/cases", Rule::AnyUser),
+    ("GET", "/api/v1/cases/{id}", Rule::CaseRead),
+    (
+        "POST",
+        "/api/v1/cases/{id}/transitions",
+        Rule::CaseOwnerWrite,
+    ),
+    ("POST", "/api/v1/cases/{id}/notes", Rule::CaseOwnerWrite),
+    ("POST", "/api/v1/cases/{id}/marking", Rule::CaseOwnerWrite),
+    (
+        "POST",
+        "/api/v1/cases/{id}/still-held",
+        Rule::CaseOwnerWrite,
+    ),
+    ("POST", "/api/v1/cases/{id}/consents", Rule::CaseOwnerWrite),
+    (
+        "POST",
+        "/api/v1/cases/{id}/consents/{consent}/revoke",
+        Rule::CaseOwnerWrite,
+    ),
+    ("POST", "/api/v1/reports", Rule::WriterCreate),
+    ("GET", "/api/v1/sites", Rule::AnyUser),
+    ("POST", "/api/v1/sites", Rule::SiteWrite),
+    ("POST", "/api/v1/screen", Rule::Public),
+    ("GET", "/api/v1/sharing-groups", Rule::AnyUser),
+    ("POST", "/api/v1/sharing-groups", Rule::AdminOnly),
+    (
+        "POST",
+        "/api/v1/sharing-groups/{id}/members",
+        Rule::AdminOnly,
+    ),
+    ("GET", "/api/v1/requests", Rule::AnyUser),
+    ("POST", "/api/v1/requests", Rule::WriterCreate),
+    ("GET", "/api/v1/requests/{id}", Rule::RequestParty),
+    (
+        "POST",
+        "/api/v1/requests/{id}/transitions",
+        Rule::RequestParty,
+    ),
+    ("POST", "/api/v1/requests/{id}/messages", Rule::RequestParty),
+    ("GET", "/api/v1/disclosures", Rule::AdminOnly),
+];
+
+const UI: &[(&str, &str, Rule)] = &[
+    ("get", "/", Rule::Public),
+    ("get", "/static/app.css", Rule::Public),
+    ("get", "/login", Rule::Session),
+    ("post", "/login", Rule::Session),
+    ("post", "/logout", Rule::Session),
+    ("get", "/cases", Rule::AnyUser),
+    ("get", "/cases/{id}", Rule::CaseRead),
+    ("post", "/cases/{id}/transition", Rule::CaseOwnerWrite),
+    ("post", "/cases/{id}/notes", Rule::CaseOwnerWrite),
+    ("post", "/cases/{id}/marking", Rule::CaseOwnerWrite),
+    ("get", "/reports/new", Rule::AnyUser),
+    ("post", "/reports/new", Rule::WriterCreate),
+    ("get", "/check", Rule::Public),
+    ("post", "/check", Rule::Public),
+    ("get", "/requests", Rule::AnyUser),
+    ("get", "/requests/{id}", Rule::RequestParty),
+    ("post", "/requests/{id}/transition", Rule::RequestParty),
+    ("post", "/requests/{id}/messages", Rule::RequestParty),
+    ("get", "/cases/{id}/requests/new", Rule::CaseOwnerWrite),
+    ("post", "/cases/{id}/requests", Rule::CaseOwnerWrite),
+    ("post", "/cases/{id}/still-held", Rule::CaseOwnerWrite),
+    ("post", "/cases/{id}/consents", Rule::CaseOwnerWrite),
+    (
+        "post",
+        "/cases/{id}/consents/{consent}/revoke",
+        Rule::CaseOwnerWrite,
+    ),
+    ("get", "/disclosures", Rule::AdminOnly),
+];
+
+struct Viewer {
+    rel: Rel,
+    role: Role,
+    token: String,
+    session: String,
+    csrf: String,
+}
+
+struct Case {
+    id: CaseId,
+    marking: Marking,
+    secret: String,
+}
+
+struct World {
+    app: Router,
+    viewers: Vec<Viewer>,
+    cases: Vec<Case>,
+    /// A request from the owner to the granted party, and one to the other party.
+    requests: Vec<(String, Rel)>,
+    _dir: tempfile::TempDir,
+}
+
+const PW: &str = "a-long-test-password";
+
+async fn world() -> World {
+    let dir = tempfile::tempdir().unwrap();
+    let store = homeward_store_sqlite::open(&homeward_store_sqlite::url_for_dir(dir.path()))
+        .await
+        .unwrap();
+    let hw = Homeward::new(Arc::new(store));
+    let mut orgs: Vec<(Rel, OrgId)> = Vec::new();
+    for (rel, name, kind, cc) in [
+        (Rel::Owner, "Owner police", OrgKind::Police, "HK"),
+        (Rel::Group, "Group police", OrgKind::Police, "TH"),
+        (Rel::Granted, "Granted police", OrgKind::Police, "MY"),
+        (Rel::Party, "Party police", OrgKind::Police, "ID"),
+        (Rel::Other, "Other NGO", OrgKind::Ngo, "PH"),
+    ] {
+        orgs.push((
+            rel,
+            hw.create_org(Credential::Cli, name, kind, cc)
+                .await
+                .unwrap(),
+        ));
+    }
+    let org = |r: Rel| orgs.iter().find(|(x, _)| *x == r).unwrap().1;
+    let mut viewers = Vec::new();
+    let mut actors: Vec<(Rel, Role, Actor)> = Vec::new();
+    for (rel, org_id) in &orgs {
+        for role in ROLES {
+            let email = format!("{}@{:?}.example", role, rel).to_lowercase();
+            hw.create_user(Credential::Cli, *org_id, &email, role, Some(PW))
+                .await
+                .unwrap();
+            let token = hw
+                .create_token(Credential::Cli, &email, "matrix")
+                .await
+                .unwrap();
+            let signed = hw.login(&email, PW).await.unwrap();
+            actors.push((*rel, role, signed.actor.clone()));
+            viewers.push(Viewer {
+                rel: *rel,
+                role,
+                token,
+                session: signed.session_id,
+                csrf: signed.csrf,
+            });
+        }
+    }
+    let actor = |rel: Rel, role: Role| {
+        actors
+            .iter()
+            .find(|(r, ro, _)| *r == rel && *ro == role)
+            .unwrap()
+            .2
+            .clone()
+    };
+    let admin = actor(Rel::Owner, Role::Admin);
+    let group = hw
+        .create_group(
+            &admin,
+            SharingGroupInput {
+                name: "task force".into(),
+            },
+        )
+        .await
+        .unwrap();
+    hw.add_group_member(
+        &admin,
+        group.id,
+        GroupMemberInput {
+            org_id: org(Rel::Group),
+        },
+    )
+    .await
+    .unwrap();
+    // Re-read the owner officer so its actor knows the group.
+    let officer = hw.login("officer@owner.example", PW).await.unwrap().actor;
+    let mut cases = Vec::new();
+    let mut requests = Vec::new();
+    for (i, marking) in Marking::ALL.iter().enumerate() {
+        let secret = format!("Zqxv{i}secret");
+        let mut r =
+            homeward_core::store::contract::sample_report(&format!("{secret} Chan"), "陳偉傑");
+        r.marking = Some(*marking);
+        r.sharing_group_id = (*marking == Marking::Amber).then_some(group.id);
+        r.subject.documents[0].number = format!("K9{i:07}");
+        r.subject.contacts[0].value = format!("+852 5555 {:04}", 100 + i);
+        let created = hw.file_report(&officer, r).await.unwrap();
+        for (rel, grant) in [
+            (Rel::Granted, vec![GrantField::Names, GrantField::Contacts]),
+            (Rel::Party, vec![]),
+        ] {
+            let v = hw
+                .create_request(
+                    &officer,
+                    RequestInput {
+                        case_id: created.case_id,
+                        to_org: org(rel),
+                        kind: RequestKind::Locate,
+                        legal_basis: "police-to-police channel".into(),
+                        items: "locate".into(),
+                        deadline: None,
+                        grant,
+                        send: true,
+                        message: None,
+                        notice_id: None,
+                    },
+                )
+                .await
+                .unwrap();
+            requests.push((v.request.id.to_string(), rel));
+        }
+        cases.push(Case {
+            id: created.case_id,
+            marking: *marking,
+            secret,
+        });
+    }
+    World {
+        app: homeward_web::router(hw, false),
+        viewers,
+        cases,
+        requests,
+        _dir: dir,
+    }
+}
+
+struct Res {
+    status: StatusCode,
+    body: String,
+}
+
+impl Res {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or(Value::Null)
+    }
+}
+
+impl World {
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        v: Option<&Viewer>,
+        ui: bool,
+        body: &str,
+    ) -> Res {
+        let mut b = Request::builder().method(method).uri(path);
+        let payload = if ui {
+            if let Some(v) = v {
+                b = b.header(header::COOKIE, format!("hw_session={}", v.session));
+            }
+            b = b.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            let csrf = v.map(|v| v.csrf.as_str()).unwrap_or("");
+            format!("csrf={csrf}&{body}")
+        } else {
+            if let Some(v) = v {
+                b = b.header(header::AUTHORIZATION, format!("Bearer {}", v.token));
+            }
+            b = b.header(header::CONTENT_TYPE, "application/json");
+            body.to_string()
+        };
+        let req = b
+            .body(if method == "GET" || method == "get" {
+                Body::empty()
+            } else {
+                Body::from(payload)
+            })
+            .unwrap();
+        let req = {
+            let (mut parts, body) = req.into_parts();
+            parts.method = method.to_uppercase().parse().unwrap();
+            parts
+                .extensions
+                .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+                    [127, 0, 0, 1],
+                    9,
+                ))));
+            Request::from_parts(parts, body)
+        };
+        let res = self.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let body = String::from_utf8_lossy(&res.into_body().collect().await.unwrap().to_bytes())
+            .into_owned();
+        Res { status, body }
+    }
+}
+
+/// What a relation sees of a case with this marking: None if nothing,
+/// Some(names shown) otherwise.
+fn sees(rel: Rel, m: Marking) -> Option<bool> {
+    match rel {
+        Rel::Owner => Some(true),
+        Rel::Granted => Some(true),
+        Rel::Party => Some(false),
+        Rel::Group => {
+            matches!(m, Marking::Clear | Marking::Green | Marking::Amber).then_some(false)
+        }
+        Rel::Other => matches!(m, Marking::Clear | Marking::Green).then_some(false),
+        Rel::Anon => None,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_endpoint_is_in_the_matrix() {
+    let w = world().await;
+    let doc = w
+        .call("GET", "/api/v1/openapi.json", None, false, "")
+        .await
+        .json();
+    let mut served = BTreeSet::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            served.insert((method.to_uppercase(), path.clone()));
+        }
+    }
+    let listed: BTreeSet<(String, String)> = API
+        .iter()
+        .map(|(m, p, _)| ((*m).to_string(), (*p).to_string()))
+        .collect();
+    assert_eq!(
+        served, listed,
+        "API operations and the matrix differ: add new endpoints to API"
+    );
+    let ui: BTreeSet<(String, String)> = homeward_web::ui::ROUTES
+        .iter()
+        .map(|(m, p)| ((*m).to_string(), (*p).to_string()))
+        .collect();
+    let listed: BTreeSet<(String, String)> = UI
+        .iter()
+        .map(|(m, p, _)| ((*m).to_string(), (*p).to_string()))
+        .collect();
+    assert_eq!(
+        ui, listed,
+        "web routes and the matrix differ: add new routes to UI"
+    );
+}
+
+fn fill(path: &str, case: &str, request: &str) -> String {
+    path.replace(
+        "{id}",
+        if path.contains("/requests/{id}") {
+            request
+        } else {
+            case
+        },
+    )
+    .replace("{consent}", &CaseId::new().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_lists_search_and_counts_follow_the_sight_rule() {
+    let w = world().await;
+    for v in &w.viewers {
+        let list = w
+            .call("GET", "/api/v1/cases?limit=200", Some(v), false, "")
+            .await;
+        assert_eq!(list.status, StatusCode::OK);
+        let items = list.json()["items"].as_array().cloned().unwrap_or_default();
+        let mut expected_count = 0;
+        for c in &w.cases {
+            let who = format!("{:?} {} on {}", v.rel, v.role, c.marking);
+            let r = w
+                .call(
+                    "GET",
+                    &format!("/api/v1/cases/{}", c.id),
+                    Some(v),
+                    false,
+                    "",
+                )
+                .await;
+            let listed = items.iter().find(|i| i["id"] == c.id.to_string());
+            match sees(v.rel, c.marking) {
+                None => {
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}: hidden");
+                    let ghost = w
+                        .call(
+                            "GET",
+                            &format!("/api/v1/cases/{}", CaseId::new()),
+                            Some(v),
+                            false,
+                            "",
+                        )
+                        .await;
+                    assert_eq!(r.body, ghost.body, "{who}: hidden answers like nonexistent");
+                    assert!(listed.is_none(), "{who}: not listed");
+                    let ui = w
+                        .call("GET", &format!("/cases/{}", c.id), Some(v), true, "")
+                        .await;
+                    assert_eq!(ui.status, StatusCode::NOT_FOUND, "{who}: web page hidden");
+                }
+                Some(names) => {
+                    expected_count += 1;
+                    assert_eq!(r.status, StatusCode::OK, "{who}: visible");
+                    let d = r.json();
+                    let p = &d["person"];
+                    assert_eq!(
+                        !p["names"].as_array().unwrap().is_empty(),
+                        names,
+                        "{who}: names"
+                    );
+                    assert_eq!(
+                        r.body.contains(&c.secret),
+                        names,
+                        "{who}: secret name in body"
+                    );
+                    let owner = v.rel == Rel::Owner;
+                    assert_eq!(
+                        !p["documents"].as_array().unwrap().is_empty(),
+                        owner,
+                        "{who}: documents"
+                    );
+                    assert_eq!(
+                        !p["contacts"].as_array().unwrap().is_empty(),
+                        names,
+                        "{who}: contacts"
+                    );
+                    assert_eq!(
+                        p["birth_date"] == "2001-03-04",
+                        owner,
+                        "{who}: exact birth date"
+                    );
+                    assert_eq!(
+                        d["reports"][0]["narrative"].is_string(),
+                        owner,
+                        "{who}: narrative"
+                    );
+                    assert_eq!(
+                        !d["allowed_transitions"].as_array().unwrap().is_empty(),
+                        owner && matches!(v.role, Role::Admin | Role::Officer),
+                        "{who}: moves"
+                    );
+                    let l = listed.unwrap_or_else(|| panic!("{who}: listed"));
+                    assert_eq!(
+                        l["subject"].as_str().unwrap_or("").contains(&c.secret),
+                        names,
+                        "{who}: list subject"
+                    );
+                    let ui = w
+                        .call("GET", &format!("/cases/{}", c.id), Some(v), true, "")
+                        .await;
+                    assert_eq!(ui.status, StatusCode::OK, "{who}: web page");
+                    assert_eq!(ui.body.contains(&c.secret), names, "{who}: web page name");
+                }
+            }
+            // Names are searchable in one's own cases only: no oracle.
+            let s = w
+                .call(
+                    "GET",
+                    &format!("/api/v1/cases?q={}", c.secret),
+                    Some(v),
+                    false,
+                    "",
+                )
+                .await;
+            let found = s.json()["items"].as_array().map(|a| a.len()).unwrap_or(0);
+            assert_eq!(found > 0, v.rel == Rel::Owner, "{who}: search by name");
+        }
+        assert_eq!(
+            items.len(),
+            expected_count,
+            "{:?} {}: list count",
+            v.rel,
+            v.role
+        );
+    }
+    // Anonymous: nothing.
+    for c in &w.cases {
+        let r = w
+            .call("GET", &format!("/api/v1/cases/{}", c.id), None, false, "")
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        let ui = w
+            .call("GET", &format!("/cases/{}", c.id), None, true, "")
+            .await;
+        assert!(
+            ui.status.is_redirection(),
+            "anonymous web reads go to the login page"
+        );
+    }
+}
+
+fn body_for(path: &str) -> &'static str {
+    match path.rsplit('/').next().unwrap_or("") {
+        "transitions" => r#"{"to":"triaged","reason":"matrix"}"#,
+        "notes" => r#"{"body":"matrix note"}"#,
+        "marking" => r#"{"marking":"red","reason":"matrix"}"#,
+        "still-held" => r#"{"still_held":false,"reason":"matrix"}"#,
+        "consents" => {
+            r#"{"scope":"publish","language":"en","given_by":"the person","given_on":"2026-01-01"}"#
+        }
+        "messages" => r#"{"body":"matrix message"}"#,
+        _ => "{}",
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_are_the_owners_and_everything_else_is_a_404_or_403() {
+    let w = world().await;
+    let anon = None;
+    for (method, path, rule) in API {
+        if *rule != Rule::CaseOwnerWrite {
+            continue;
+        }
+        for c in &w.cases {
+            let url = fill(path, &c.id.to_string(), "");
+            let r = w.call(method, &url, anon, false, body_for(path)).await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNAUTHORIZED,
+                "anonymous {method} {url}"
+            );
+            for v in &w.viewers {
+                let who = format!("{:?} {} {method} {path} on {}", v.rel, v.role, c.marking);
+                let r = w.call(method, &url, Some(v), false, body_for(path)).await;
+                let ghost = w
+                    .call(
+                        method,
+                        &fill(path, &CaseId::new().to_string(), ""),
+                        Some(v),
+                        false,
+                        body_for(path),
+                    )
+                    .await;
+                match (v.rel, v.role) {
+                    (Rel::Owner, Role::Admin | Role::Officer) => assert!(
+                        r.status.is_success()
+                            || r.status == StatusCode::UNPROCESSABLE_ENTITY
+                            || r.status == StatusCode::CONFLICT
+                            || (path.ends_with("revoke") && r.status == StatusCode::NOT_FOUND),
+                        "{who}: owner writer allowed, got {} {}",
+                        r.status,
+                        r.body
+                    ),
+                    (Rel::Owner, _) => assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}"),
+                    _ => {
+                        assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}");
+                        assert_eq!(
+                            r.body, ghost.body,
+                            "{who}: same answer as a nonexistent case"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_are_seen_by_their_parties_and_the_log_by_admins() {
+    let w = world().await;
+    for (id, to) in &w.requests {
+        for v in &w.viewers {
+            let who = format!("{:?} {} on request to {to:?}", v.rel, v.role);
+            let r = w
+                .call("GET", &format!("/api/v1/requests/{id}"), Some(v), false, "")
+                .await;
+            let party = v.rel == Rel::Owner || v.rel == *to;
+            assert_eq!(
+                r.status,
+                if party {
+                    StatusCode::OK
+                } else {
+                    StatusCode::NOT_FOUND
+                },
+                "{who}"
+            );
+            let m = w
+                .call(
+                    "POST",
+                    &format!("/api/v1/requests/{id}/messages"),
+                    Some(v),
+                    false,
+                    body_for("messages"),
+                )
+                .await;
+            let expected = match (party, v.role) {
+                (false, _) => StatusCode::NOT_FOUND,
+                (true, Role::Admin | Role::Officer) => StatusCode::CREATED,
+                (true, _) => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(m.status, expected, "{who}: message");
+            // Only the recipient acknowledges; the sender may only cancel.
+            let ack = w
+                .call(
+                    "POST",
+                    &format!("/api/v1/requests/{id}/transitions"),
+                    Some(v),
+                    false,
+                    r#"{"to":"acknowledged"}"#,
+                )
+                .await;
+            if !party {
+                assert_eq!(ack.status, StatusCode::NOT_FOUND, "{who}: ack");
+            } else if v.rel == Rel::Owner {
+                assert!(
+                    ack.status == StatusCode::UNPROCESSABLE_ENTITY
+                        || ack.status == StatusCode::FORBIDDEN,
+                    "{who}: sender cannot ack ({})",
+                    ack.status
+                );
+            }
+        }
+        let anon = w
+            .call("GET", &format!("/api/v1/requests/{id}"), None, false, "")
+            .await;
+        assert_eq!(anon.status, StatusCode::UNAUTHORIZED);
+    }
+    for v in &w.viewers {
+        let who = format!("{:?} {}", v.rel, v.role);
+        let r = w
+            .call("GET", "/api/v1/disclosures", Some(v), false, "")
+            .await;
+        if v.role != Role::Admin {
+            assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}");
+            continue;
+        }
+        assert_eq!(r.status, StatusCode::OK, "{who}");
+        let items = r.json()["items"].as_array().cloned().unwrap_or_default();
+        // Only the owner's data was disclosed (grants and reads through them).
+        assert_eq!(
+            !items.is_empty(),
+            v.rel == Rel::Owner,
+            "{who}: own disclosures only"
+        );
+        let ui = w.call("GET", "/disclosures", Some(v), true, "").await;
+        assert_eq!(ui.status, StatusCode::OK, "{who}: page");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_endpoint_leaks_a_name_or_fails() {
+    let w = world().await;
+    let case = w.cases[3].id.to_string(); // AMBER+STRICT
+    let request = w
+        .requests
+        .iter()
+        .find(|(_, to)| *to == Rel::Party)
+        .map(|(id, _)| id.clone())
+        .unwrap();
+    for (method, path, rule) in API {
+        let url = fill(path, &case, &request);
+        let r = w.call(method, &url, None, false, body_for(path)).await;
+        if *rule == Rule::Public {
+            assert!(
+                r.status.is_success() || r.status.is_client_error(),
+                "{method} {path} public: {}",
+                r.status
+            );
+        } else {
+            assert_eq!(
+                r.status,
+                StatusCode::UNAUTHORIZED,
+                "anonymous {method} {path}"
+            );
+        }
+        for v in w
+            .viewers
+            .iter()
+            .filter(|v| !matches!(v.rel, Rel::Owner | Rel::Granted))
+        {
+            let r = w.call(method, &url, Some(v), false, body_for(path)).await;
+            assert!(
+                !r.status.is_server_error(),
+                "{:?} {} {method} {path}: {}",
+                v.rel,
+                v.role,
+                r.status
+            );
+            for c in &w.cases {
+                assert!(
+                    !r.body.contains(&c.secret),
+                    "{:?} {} {method} {path} leaks {}",
+                    v.rel,
+                    v.role,
+                    c.secret
+                );
+            }
+        }
+    }
+    for (method, path, _) in UI.iter().filter(|(m, _, _)| *m == "get") {
+        let url = fill(path, &case, &request);
+        for v in w
+            .viewers
+            .iter()
+            .filter(|v| !matches!(v.rel, Rel::Owner | Rel::Granted))
+        {
+            let r = w.call(method, &url, Some(v), true, "").await;
+            assert!(
+                !r.status.is_server_error(),
+                "{:?} {} {method} {path}: {}",
+                v.rel,
+                v.role,
+                r.status
+            );
+            for c in &w.cases {
+                assert!(
+                    !r.body.contains(&c.secret),
+                    "{:?} {} {method} {path} leaks {}",
+                    v.rel,
+                    v.role,
+                    c.secret
+                );
+            }
+        }
+    }
+    // Web forms refuse a forged CSRF token and write nothing.
+    let owner = w
+        .viewers
+        .iter()
+        .find(|v| v.rel == Rel::Owner && v.role == Role::Officer)
+        .unwrap();
+    let forged = Viewer {
+        rel: Rel::Owner,
+        role: Role::Officer,
+        token: String::new(),
+        session: owner.session.clone(),
+        csrf: "forged".into(),
+    };
+    for (method, path, rule) in UI.iter().filter(|(m, _, _)| *m == "post") {
+        if matches!(rule, Rule::Public | Rule::Session) {
+            continue;
+        }
+        let r = w
+            .call(
+                method,
+                &fill(path, &case, &request),
+                Some(&forged),
+                true,
+                "body=x&reason=x&to=triaged&marking=red",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "forged CSRF on {path}");
+    }
+    let _ = Rel::Anon;
+}

@@ -212,10 +212,12 @@ fn run(
         } else {
             0
         };
-        // Names (the costly field) from `count` random pairs; every other field from twenty
-        // times as many, cheap to compare: a full birth date is shared by about one random
-        // pair in 20,000, too rare to estimate from a few thousand pairs.
-        let pairs = random_pairs(records.len(), split, count * 20);
+        // Names (the costly field) from `count` random pairs; every other field from up to
+        // twenty times as many, cheap to compare: a full birth date is shared by about one
+        // random pair in 20,000, too rare to estimate from 40,000 pairs. At most eight pairs
+        // per record, so small files stay fast.
+        let cheap = (count * 20).min(8 * records.len()).max(count);
+        let pairs = random_pairs(records.len(), split, cheap);
         let mut counts = level_counts(&pairs, |a, b| {
             compare_without_name(&records[a], &records[b])
         });

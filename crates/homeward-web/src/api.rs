@@ -6,6 +6,7 @@ mod groups;
 mod me;
 mod screen;
 mod sites;
+mod tokens;
 
 use axum::Router;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -54,5 +55,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(groups::list_groups, groups::create_group))
         .routes(routes!(groups::add_member))
         .routes(routes!(groups::change_marking))
+        .routes(routes!(tokens::list_tokens, tokens::create_token))
+        .routes(routes!(tokens::revoke_token))
+        .routes(routes!(tokens::revoke_sessions))
+        .routes(routes!(tokens::disable_user))
         .split_for_parts()
 }

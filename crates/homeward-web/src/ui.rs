@@ -2,6 +2,7 @@
 //! the session's CSRF token; errors are shown next to the field with what
 //! the user typed kept.
 
+mod account;
 mod case_page;
 mod cases;
 mod check;
@@ -25,7 +26,28 @@ pub fn router() -> Router<AppState> {
         .route("/", get(|| async { Redirect::to("/cases") }))
         .route("/static/app.css", get(css))
         .route("/login", get(login::show).post(login::submit))
+        .route(
+            "/login/code",
+            get(login::show_code).post(login::submit_code),
+        )
         .route("/logout", axum::routing::post(login::logout))
+        .route("/account", get(account::show))
+        .route(
+            "/account/two-factor",
+            axum::routing::post(account::confirm_totp),
+        )
+        .route(
+            "/account/tokens",
+            axum::routing::post(account::create_token),
+        )
+        .route(
+            "/account/tokens/{id}/revoke",
+            axum::routing::post(account::revoke_token),
+        )
+        .route(
+            "/account/sessions/revoke",
+            axum::routing::post(account::revoke_sessions),
+        )
         .route("/cases", get(cases::list))
         .route("/cases/{id}", get(case_page::show))
         .route(

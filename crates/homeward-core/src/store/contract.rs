@@ -27,6 +27,10 @@ macro_rules! check {
     };
 }
 
+mod security;
+
+pub use security::{account_security, retention};
+
 fn ok<T, E: std::fmt::Display>(r: Result<T, E>, what: &str) -> Result<T, Failure> {
     r.map_err(|e| format!("{what}: {e}"))
 }
@@ -136,6 +140,8 @@ where
     pagination_and_filters(fresh().await).await?;
     concurrent_writes_are_isolated(fresh().await).await?;
     amber_sharing_groups_and_markings(fresh().await).await?;
+    account_security(fresh().await).await?;
+    retention(fresh().await).await?;
     Ok(())
 }
 
@@ -412,14 +418,14 @@ pub async fn accounts(store: Arc<dyn Store>) -> Result<(), Failure> {
             .await,
         "create token",
     )?;
-    let actor = ok(w.hw.token_actor(&token).await, "token sign-in")?;
+    let actor = ok(w.hw.token_actor(&token, true).await, "token sign-in")?;
     check!(
         actor.user_id == w.hk.user_id,
         "token must resolve to its user"
     );
     check!(
         matches!(
-            w.hw.token_actor("hwt_0000").await,
+            w.hw.token_actor("hwt_0000", false).await,
             Err(CoreError::Unauthenticated)
         ),
         "unknown token must be refused"

@@ -27,6 +27,18 @@ pub struct DemoLogin {
     pub email: String,
     /// Role.
     pub role: Role,
+    /// For roles that require two-factor sign-in: the account's TOTP secret
+    /// (the demo pre-enrols them; add it to an authenticator app).
+    pub totp_secret: Option<String>,
+}
+
+/// The TOTP secret of a demo account, derived from its e-mail so that it
+/// can be printed again for an existing demo database. Like the demo
+/// password it is public: demo data only, never real accounts.
+pub fn demo_totp_secret(email: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("homeward-demo-totp:{email}").as_bytes());
+    crate::totp::secret_from_bytes(&digest[..20])
 }
 
 /// Small deterministic generator (SplitMix64), so the world is the same on every machine.
@@ -386,10 +398,18 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
                     },
                 ));
             }
+            let totp_secret = if role.requires_second_factor() {
+                let secret = demo_totp_secret(&email);
+                hw.preset_totp(&email, &secret).await?;
+                Some(secret)
+            } else {
+                None
+            };
             logins.push(DemoLogin {
                 org: spec.name.into(),
                 email,
                 role: *role,
+                totp_secret,
             });
         }
     }

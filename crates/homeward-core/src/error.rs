@@ -44,6 +44,24 @@ pub enum CoreError {
     /// Wrong e-mail or password (one message for both).
     #[error("wrong e-mail or password")]
     BadCredentials,
+    /// A wrong, expired or already used two-factor code.
+    #[error("wrong or already used code; wait for the next code of your authenticator app")]
+    BadCode,
+    /// Too many failed sign-ins for this account (the same answer whether or
+    /// not the account exists).
+    #[error("too many failed sign-ins for this account; try again in {minutes} minutes")]
+    Locked {
+        /// Minutes until the lock ends (rounded up).
+        minutes: i64,
+    },
+    /// The session has passed the password but not the second factor.
+    #[error(
+        "this session has not completed two-factor sign-in; enter your code (or set up an authenticator app) in the web UI first"
+    )]
+    SecondFactorRequired,
+    /// A read-only API token was used for a write.
+    #[error("this API token is read-only; use a token with scope 'write' for changes")]
+    TokenScope,
     /// The storage layer failed.
     #[error("storage failure: {0}")]
     Store(#[from] StoreError),
@@ -87,6 +105,10 @@ impl CoreError {
             CoreError::InvalidTransition { .. } => "invalid_transition",
             CoreError::Conflict(_) => "conflict",
             CoreError::BadCredentials => "bad_credentials",
+            CoreError::BadCode => "bad_code",
+            CoreError::Locked { .. } => "account_locked",
+            CoreError::SecondFactorRequired => "second_factor_required",
+            CoreError::TokenScope => "token_scope",
             CoreError::Store(_) => "internal",
         }
     }

@@ -13,7 +13,11 @@ pub mod screening;
 pub mod secrets;
 mod service;
 pub mod store;
+pub mod totp;
 
 pub use actor::{Actor, Credential};
 pub use error::{CoreError, CoreResult, StoreError};
-pub use service::{Homeward, SESSION_TTL_MS, SignedIn, now_ms, rfc3339};
+pub use service::{
+    AccountPolicy, DEFAULT_RETENTION_DAYS, Homeward, PURGE_MARKER, PurgeReport, SESSION_TTL_MS,
+    SessionState, SignedIn, TotpEnrolment, now_ms, rfc3339,
+};

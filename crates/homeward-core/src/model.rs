@@ -8,7 +8,7 @@ pub use sharing::*;
 use homeward_types::{
     CaseId, CaseKind, CaseState, ContactKind, DocumentKind, Marking, NoteId, OrgId, OrgKind,
     PersonId, Priority, ReleaseMode, ReportId, Role, Script, Sex, SharingGroupId, SiteId,
-    SiteStatus, TokenId, UserId,
+    SiteStatus, TokenId, TokenScope, UserId,
 };
 
 /// An organisation of the network.
@@ -43,6 +43,12 @@ pub struct User {
     pub created_ms: i64,
     /// Disabled accounts cannot sign in.
     pub disabled: bool,
+    /// Confirmed TOTP secret (base32); `Some` means two-factor sign-in is on.
+    pub totp_secret: Option<String>,
+    /// A TOTP secret shown for enrolment but not yet confirmed with a code.
+    pub totp_pending: Option<String>,
+    /// The last TOTP time step accepted (a code is accepted once).
+    pub totp_last_step: Option<i64>,
 }
 
 impl std::fmt::Debug for User {
@@ -53,6 +59,7 @@ impl std::fmt::Debug for User {
             .field("email", &self.email)
             .field("role", &self.role)
             .field("password_hash", &"<redacted>")
+            .field("totp", &self.totp_secret.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -68,16 +75,56 @@ pub struct Session {
     pub csrf: String,
     /// Created.
     pub created_ms: i64,
-    /// Expires.
+    /// Expires (absolute).
     pub expires_ms: i64,
+    /// How far sign-in has got.
+    pub stage: SessionStage,
+    /// Last use (refreshed at most once a minute), for the idle timeout.
+    pub last_seen_ms: i64,
 }
 
 impl std::fmt::Debug for Session {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Session")
             .field("user_id", &self.user_id)
+            .field("stage", &self.stage)
             .field("expires_ms", &self.expires_ms)
+            .field("last_seen_ms", &self.last_seen_ms)
             .finish_non_exhaustive()
+    }
+}
+
+/// How far a session has got through sign-in. Only `Full` sessions act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionStage {
+    /// Password (and, where enrolled or required, the second factor) passed.
+    Full,
+    /// Password passed; the TOTP code is still due.
+    Code,
+    /// Password passed; the role needs a second factor that is not set up yet.
+    Enrol,
+}
+
+impl SessionStage {
+    /// The stored spelling.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            SessionStage::Full => "full",
+            SessionStage::Code => "code",
+            SessionStage::Enrol => "enrol",
+        }
+    }
+}
+
+impl std::str::FromStr for SessionStage {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "full" => Ok(SessionStage::Full),
+            "code" => Ok(SessionStage::Code),
+            "enrol" => Ok(SessionStage::Enrol),
+            other => Err(format!("unknown session stage '{other}'")),
+        }
     }
 }
 
@@ -92,6 +139,8 @@ pub struct ApiToken {
     pub name: String,
     /// SHA-256 of the token.
     pub digest: String,
+    /// What it may do.
+    pub scope: TokenScope,
     /// Created.
     pub created_ms: i64,
     /// Revoked, if it was.
@@ -104,6 +153,7 @@ impl std::fmt::Debug for ApiToken {
             .field("id", &self.id)
             .field("user_id", &self.user_id)
             .field("name", &self.name)
+            .field("scope", &self.scope)
             .finish_non_exhaustive()
     }
 }
@@ -353,4 +403,75 @@ pub struct SharingGroup {
     pub members: Vec<OrgId>,
     /// Created.
     pub created_ms: i64,
+}
+
+/// Failed sign-ins of one account key (the digest of the e-mail, whether or
+/// not an account has it, so the answer never reveals which e-mails exist).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LoginThrottle {
+    /// Failures in the current window.
+    pub failures: i64,
+    /// Last failure.
+    pub last_failure_ms: i64,
+    /// Locked until, if a lock was set.
+    pub locked_until_ms: Option<i64>,
+}
+
+/// One failed password or code, with the lockout policy to apply.
+#[derive(Debug, Clone)]
+pub struct LoginFailure {
+    /// Account key (digest of the lower-case e-mail).
+    pub key: String,
+    /// When.
+    pub at_ms: i64,
+    /// Failures older than this window no longer count.
+    pub window_ms: i64,
+    /// Failures that lock the account.
+    pub max_failures: i64,
+    /// How long a lock lasts.
+    pub lock_ms: i64,
+}
+
+/// An accepted TOTP code: remembers its time step (so it is accepted once)
+/// and completes the session's sign-in.
+#[derive(Clone)]
+pub struct TotpUse {
+    /// The user.
+    pub user_id: UserId,
+    /// The accepted time step; must be later than the last one accepted.
+    pub step: i64,
+    /// The session to promote to `Full`, if any.
+    pub session_digest: Option<String>,
+    /// On enrolment: the pending secret the code was checked against; it
+    /// becomes the user's secret if it is still the pending one.
+    pub enrol_secret: Option<String>,
+    /// Account key whose failure count to clear.
+    pub clear_key: String,
+    /// When.
+    pub at_ms: i64,
+}
+
+impl std::fmt::Debug for TotpUse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TotpUse")
+            .field("user_id", &self.user_id)
+            .field("step", &self.step)
+            .field("enrol", &self.enrol_secret.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Removal of a closed case's personal data (retention).
+#[derive(Debug, Clone)]
+pub struct CasePurge {
+    /// The case.
+    pub case_id: CaseId,
+    /// Its subject.
+    pub person_id: PersonId,
+    /// The final state the case must still be in.
+    pub state: CaseState,
+    /// Text put where free text was (note bodies, transition reasons, the list name).
+    pub marker: String,
+    /// When.
+    pub at_ms: i64,
 }

@@ -7,7 +7,10 @@ mod cases;
 mod groups;
 mod privacy;
 mod requests;
+mod retention;
+mod signin;
 mod sites;
+mod tokens;
 mod views;
 
 use std::collections::HashMap;
@@ -21,10 +24,42 @@ use crate::model::Organisation;
 use crate::store::Store;
 use crate::{CoreError, CoreResult};
 
-pub use accounts::SignedIn;
+pub use retention::{DEFAULT_RETENTION_DAYS, PURGE_MARKER, PurgeReport};
+pub use signin::{SessionState, SignedIn, TotpEnrolment};
 
 /// Session lifetime: 12 hours.
 pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
+
+/// Sign-in and session rules. The defaults are the node's policy; tests
+/// shorten the times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountPolicy {
+    /// Absolute session lifetime.
+    pub session_ttl_ms: i64,
+    /// A session unused this long ends.
+    pub session_idle_ms: i64,
+    /// Last use is written at most this often (keeps reads cheap).
+    pub touch_every_ms: i64,
+    /// Failed passwords or codes that lock an account…
+    pub max_failures: i64,
+    /// …within this window…
+    pub failure_window_ms: i64,
+    /// …for this long.
+    pub lock_ms: i64,
+}
+
+impl Default for AccountPolicy {
+    fn default() -> Self {
+        AccountPolicy {
+            session_ttl_ms: SESSION_TTL_MS,
+            session_idle_ms: 30 * 60 * 1000,
+            touch_every_ms: 60 * 1000,
+            max_failures: 5,
+            failure_window_ms: 15 * 60 * 1000,
+            lock_ms: 15 * 60 * 1000,
+        }
+    }
+}
 
 /// The node's use cases over a store.
 #[derive(Clone)]
@@ -33,15 +68,27 @@ pub struct Homeward {
     /// Organisations by id. They are few and change rarely; a miss (an
     /// organisation created by another process) reloads the whole map.
     orgs: Arc<RwLock<HashMap<OrgId, Organisation>>>,
+    policy: AccountPolicy,
 }
 
 impl Homeward {
-    /// Wraps a store.
+    /// Wraps a store, with the default account policy.
     pub fn new(store: Arc<dyn Store>) -> Self {
+        Self::with_policy(store, AccountPolicy::default())
+    }
+
+    /// Wraps a store with an account policy.
+    pub fn with_policy(store: Arc<dyn Store>, policy: AccountPolicy) -> Self {
         Homeward {
             store,
             orgs: Arc::new(RwLock::new(HashMap::new())),
+            policy,
         }
+    }
+
+    /// The account policy in force.
+    pub fn policy(&self) -> AccountPolicy {
+        self.policy
     }
 
     /// An organisation, from the cache or (on a miss) the store.

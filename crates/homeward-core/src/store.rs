@@ -9,16 +9,16 @@ pub mod contract;
 use async_trait::async_trait;
 use homeward_types::{
     CaseId, CaseState, ConsentId, Marking, NoticeId, OrgId, RequestId, RequestState,
-    SharingGroupId, SiteId, UserId,
+    SharingGroupId, SiteId, TokenId, UserId,
 };
 
 use crate::StoreError;
 use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
-    ApiToken, Case, CaseBundle, CaseFilter, Consent, DisclosureRecord, MatchNotice, Note,
-    Organisation, Person, Report, Request, RequestEvent, RequestFilter, Session, SharingGroup,
-    Site, Transition, User,
+    ApiToken, Case, CaseBundle, CaseFilter, CasePurge, Consent, DisclosureRecord, LoginFailure,
+    LoginThrottle, MatchNotice, Note, Organisation, Person, Report, Request, RequestEvent,
+    RequestFilter, Session, SharingGroup, Site, TotpUse, Transition, User,
 };
 
 /// Result of store calls.
@@ -74,12 +74,56 @@ pub trait Store: Send + Sync + 'static {
     async fn session(&self, id_digest: &str, now_ms: i64) -> StoreResult<Option<Session>>;
     /// Deletes a session.
     async fn delete_session(&self, id_digest: &str, audit: AuditDraft) -> StoreResult<()>;
+    /// Records that a session was used (for the idle timeout). Bookkeeping,
+    /// not an event: not audited.
+    async fn touch_session(&self, id_digest: &str, at_ms: i64) -> StoreResult<()>;
+    /// Deletes every session of a user ("sign out everywhere"); returns how many.
+    async fn delete_sessions_of(&self, user: UserId, audit: AuditDraft) -> StoreResult<u64>;
+    /// Disables a user, deletes their sessions and revokes their API tokens,
+    /// in one transaction.
+    async fn disable_user(&self, user: UserId, at_ms: i64, audit: AuditDraft) -> StoreResult<()>;
+
+    /// The failed sign-ins recorded for an account key.
+    async fn login_throttle(&self, key: &str) -> StoreResult<Option<LoginThrottle>>;
+    /// Counts a failed password or code (failures older than the window
+    /// restart the count). When the count reaches the maximum, locks the key
+    /// and also writes `lock`. Returns the lock's end if this failure locked it.
+    async fn record_login_failure(
+        &self,
+        failure: &LoginFailure,
+        fail: AuditDraft,
+        lock: AuditDraft,
+    ) -> StoreResult<Option<i64>>;
+    /// Forgets the failures of a key after a complete sign-in. Bookkeeping:
+    /// the `session.create` entry records the sign-in.
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()>;
+    /// Sets (or clears) the TOTP secret shown for enrolment.
+    async fn set_totp_pending(
+        &self,
+        user: UserId,
+        secret: Option<&str>,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// Accepts a TOTP code: only if its step is later than the last accepted
+    /// one (on enrolment: only if the pending secret is still `enrol_secret`,
+    /// which then becomes the user's secret); promotes the session and
+    /// clears the key's failures. False (nothing written) if refused.
+    async fn use_totp(&self, totp: &TotpUse, audit: AuditDraft) -> StoreResult<bool>;
+    /// Turns two-factor sign-in off for a user (operator reset for a lost
+    /// authenticator); deletes their sessions.
+    async fn reset_totp(&self, user: UserId, audit: AuditDraft) -> StoreResult<()>;
 
     /// Inserts an API token.
     async fn insert_token(&self, token: &ApiToken, audit: AuditDraft) -> StoreResult<()>;
     /// A token by digest with its user, in one read (revoked tokens are
     /// returned, with `revoked_ms`).
     async fn token_user(&self, digest: &str) -> StoreResult<Option<(ApiToken, User)>>;
+    /// A token by id with its user.
+    async fn token_by_id(&self, id: TokenId) -> StoreResult<Option<(ApiToken, User)>>;
+    /// A user's tokens, newest first (revoked ones included).
+    async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<ApiToken>>;
+    /// Revokes a token; false (nothing written) if it was already revoked.
+    async fn revoke_token(&self, id: TokenId, at_ms: i64, audit: AuditDraft) -> StoreResult<bool>;
 
     /// Files a new case in one transaction, assigning its reference; returns it.
     async fn insert_case(&self, new: &NewCase, audit: AuditDraft) -> StoreResult<String>;
@@ -94,6 +138,20 @@ pub trait Store: Send + Sync + 'static {
     async fn change_state(&self, change: &StateChange, audit: AuditDraft) -> StoreResult<bool>;
     /// Adds a note.
     async fn insert_note(&self, note: &Note, audit: AuditDraft) -> StoreResult<()>;
+    /// Cases in one of `states`, not yet purged, that entered their current
+    /// state before `before_ms`, by id after `after`; each with the time it
+    /// entered that state.
+    async fn purge_candidates(
+        &self,
+        states: &[CaseState],
+        before_ms: i64,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<(Case, i64)>>;
+    /// Removes a case's personal data (names, documents, contacts, exact
+    /// birth date, reporter, narrative, places, note and transition text)
+    /// if it is still in `purge.state` and not purged; false if not.
+    async fn purge_case(&self, purge: &CasePurge, audit: AuditDraft) -> StoreResult<bool>;
 
     /// Inserts a site.
     async fn insert_site(&self, site: &Site, audit: AuditDraft) -> StoreResult<()>;

@@ -14,10 +14,10 @@ use sqlx::{AnyConnection, Row};
 use crate::rows::{codes, get, parse, parse_opt, uncodes};
 use crate::{Out, SqlStore, db};
 
-const CASE_COLUMNS: &str = "id, reference, org_id, kind, state, resume_state, priority, marking, \
+pub(crate) const CASE_COLUMNS: &str = "id, reference, org_id, kind, state, resume_state, priority, marking, \
      sharing_group_id, person_id, site_id, release_mode, still_held, subject_display, nationalities, search_text, created_ms, updated_ms";
 
-fn case_row(row: &AnyRow) -> Result<Case, StoreError> {
+pub(crate) fn case_row(row: &AnyRow) -> Result<Case, StoreError> {
     let nat: String = get(row, "nationalities")?;
     Ok(Case {
         id: parse(row, "id")?,

@@ -1,8 +1,10 @@
 #![doc = include_str!("../README.md")]
 
+mod accounts;
 mod cases;
 mod groups;
 mod requests;
+mod retention;
 mod rows;
 mod store;
 
@@ -124,6 +126,10 @@ pub(crate) enum Out {
     Flag(bool),
     /// A text (e.g. an assigned reference).
     Text(String),
+    /// A number of rows.
+    Count(u64),
+    /// A time, if any (e.g. the end of a lock just set).
+    Time(Option<i64>),
 }
 
 type BoxFut<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;

@@ -79,6 +79,9 @@ pub(crate) fn user(row: &AnyRow) -> Result<User, StoreError> {
         password_hash: get(row, "password_hash")?,
         created_ms: get(row, "created_ms")?,
         disabled: get::<i64>(row, "disabled")? != 0,
+        totp_secret: get(row, "totp_secret")?,
+        totp_pending: get(row, "totp_pending")?,
+        totp_last_step: get(row, "totp_last_step")?,
     })
 }
 
@@ -89,6 +92,8 @@ pub(crate) fn session(row: &AnyRow) -> Result<Session, StoreError> {
         csrf: get(row, "csrf")?,
         created_ms: get(row, "created_ms")?,
         expires_ms: get(row, "expires_ms")?,
+        stage: parse(row, "stage")?,
+        last_seen_ms: get(row, "last_seen_ms")?,
     })
 }
 

@@ -6,21 +6,22 @@ use homeward_core::StoreError;
 use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
-    ApiToken, Case, CaseBundle, CaseFilter, Consent, DisclosureRecord, MatchNotice, Note,
-    Organisation, Request, RequestEvent, RequestFilter, Session, SharingGroup, Site, User,
+    ApiToken, Case, CaseBundle, CaseFilter, CasePurge, Consent, DisclosureRecord, LoginFailure,
+    LoginThrottle, MatchNotice, Note, Organisation, Request, RequestEvent, RequestFilter, Session,
+    SharingGroup, Site, TotpUse, User,
 };
 use homeward_core::store::{NewCase, StateChange, Store, StoreResult};
 use homeward_types::{
     CaseId, CaseState, ConsentId, Marking, NoticeId, OrgId, RequestId, RequestState,
-    SharingGroupId, SiteId, UserId,
+    SharingGroupId, SiteId, TokenId, UserId,
 };
 
 use crate::rows::{self, get};
 use crate::{Dialect, SqlStore, db};
 
 const ORG_SELECT: &str = "SELECT id, name, kind, country, created_ms FROM organisations";
-const USER_SELECT: &str =
-    "SELECT id, org_id, email, role, password_hash, created_ms, disabled FROM users";
+const USER_SELECT: &str = "SELECT id, org_id, email, role, password_hash, created_ms, disabled, \
+     totp_secret, totp_pending, totp_last_step FROM users";
 const SITE_SELECT: &str =
     "SELECT id, org_id, name, aliases, zone, country, status, marking, created_ms FROM sites";
 
@@ -159,13 +160,16 @@ impl Store for SqlStore {
                     .await
                     .map_err(db)?;
                 sqlx::query(
-                    "INSERT INTO sessions (id_digest, user_id, csrf, created_ms, expires_ms) VALUES ($1, $2, $3, $4, $5)",
+                    "INSERT INTO sessions (id_digest, user_id, csrf, created_ms, expires_ms, stage, last_seen_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 )
                 .bind(s.id_digest.clone())
                 .bind(s.user_id.to_string())
                 .bind(s.csrf.clone())
                 .bind(s.created_ms)
                 .bind(s.expires_ms)
+                .bind(s.stage.as_str())
+                .bind(s.last_seen_ms)
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
@@ -180,7 +184,7 @@ impl Store for SqlStore {
 
     async fn session(&self, id_digest: &str, now_ms: i64) -> StoreResult<Option<Session>> {
         sqlx::query(
-            "SELECT id_digest, user_id, csrf, created_ms, expires_ms FROM sessions \
+            "SELECT id_digest, user_id, csrf, created_ms, expires_ms, stage, last_seen_ms FROM sessions \
              WHERE id_digest = $1 AND expires_ms > $2",
         )
         .bind(id_digest.to_string())
@@ -217,13 +221,15 @@ impl Store for SqlStore {
             .write(move |tx| {
                 Box::pin(async move {
                 sqlx::query(
-                    "INSERT INTO api_tokens (id, user_id, name, digest, created_ms, revoked_ms) VALUES ($1, $2, $3, $4, $5, NULL)",
+                    "INSERT INTO api_tokens (id, user_id, name, digest, created_ms, revoked_ms, scope) \
+                     VALUES ($1, $2, $3, $4, $5, NULL, $6)",
                 )
                 .bind(t.id.to_string())
                 .bind(t.user_id.to_string())
                 .bind(t.name.clone())
                 .bind(t.digest.clone())
                 .bind(t.created_ms)
+                .bind(t.scope.as_str())
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
@@ -237,25 +243,66 @@ impl Store for SqlStore {
     }
 
     async fn token_user(&self, digest: &str) -> StoreResult<Option<(ApiToken, User)>> {
-        let row = sqlx::query(
-            "SELECT t.id AS t_id, t.user_id, t.name, t.digest, t.created_ms AS t_created_ms, t.revoked_ms, \
-             u.id, u.org_id, u.email, u.role, u.password_hash, u.created_ms, u.disabled \
-             FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = $1",
-        )
-        .bind(digest.to_string())
-        .fetch_optional(&self.reader)
-        .await
-        .map_err(db)?;
-        let Some(row) = row else { return Ok(None) };
-        let token = ApiToken {
-            id: rows::parse(&row, "t_id")?,
-            user_id: rows::parse(&row, "user_id")?,
-            name: get(&row, "name")?,
-            digest: get(&row, "digest")?,
-            created_ms: get(&row, "t_created_ms")?,
-            revoked_ms: get(&row, "revoked_ms")?,
-        };
-        Ok(Some((token, rows::user(&row)?)))
+        self.token_where("t.digest = $1", digest.to_string()).await
+    }
+
+    async fn token_by_id(&self, id: TokenId) -> StoreResult<Option<(ApiToken, User)>> {
+        self.token_where("t.id = $1", id.to_string()).await
+    }
+
+    async fn tokens_of(&self, user: UserId) -> StoreResult<Vec<ApiToken>> {
+        self.tokens_of_impl(user).await
+    }
+
+    async fn revoke_token(&self, id: TokenId, at_ms: i64, audit: AuditDraft) -> StoreResult<bool> {
+        self.revoke_token_impl(id, at_ms, audit).await
+    }
+
+    async fn touch_session(&self, id_digest: &str, at_ms: i64) -> StoreResult<()> {
+        self.touch_session_impl(id_digest, at_ms).await
+    }
+
+    async fn delete_sessions_of(&self, user: UserId, audit: AuditDraft) -> StoreResult<u64> {
+        self.delete_sessions_of_impl(user, audit).await
+    }
+
+    async fn disable_user(&self, user: UserId, at_ms: i64, audit: AuditDraft) -> StoreResult<()> {
+        self.disable_user_impl(user, at_ms, audit).await
+    }
+
+    async fn login_throttle(&self, key: &str) -> StoreResult<Option<LoginThrottle>> {
+        self.login_throttle_impl(key).await
+    }
+
+    async fn record_login_failure(
+        &self,
+        failure: &LoginFailure,
+        fail: AuditDraft,
+        lock: AuditDraft,
+    ) -> StoreResult<Option<i64>> {
+        self.record_login_failure_impl(failure, fail, lock).await
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> StoreResult<()> {
+        self.clear_login_failures_impl(key).await
+    }
+
+    async fn set_totp_pending(
+        &self,
+        user: UserId,
+        secret: Option<&str>,
+        audit: AuditDraft,
+    ) -> StoreResult<()> {
+        self.set_totp_pending_impl(user, secret.map(str::to_string), audit)
+            .await
+    }
+
+    async fn use_totp(&self, totp: &TotpUse, audit: AuditDraft) -> StoreResult<bool> {
+        self.use_totp_impl(totp, audit).await
+    }
+
+    async fn reset_totp(&self, user: UserId, audit: AuditDraft) -> StoreResult<()> {
+        self.reset_totp_impl(user, audit).await
     }
 
     async fn insert_case(&self, new: &NewCase, audit: AuditDraft) -> StoreResult<String> {
@@ -280,6 +327,21 @@ impl Store for SqlStore {
 
     async fn insert_note(&self, note: &Note, audit: AuditDraft) -> StoreResult<()> {
         self.insert_note_impl(note, audit).await
+    }
+
+    async fn purge_candidates(
+        &self,
+        states: &[CaseState],
+        before_ms: i64,
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<(Case, i64)>> {
+        self.purge_candidates_impl(states, before_ms, after, limit)
+            .await
+    }
+
+    async fn purge_case(&self, purge: &CasePurge, audit: AuditDraft) -> StoreResult<bool> {
+        self.purge_case_impl(purge, audit).await
     }
 
     async fn insert_site(&self, s: &Site, audit: AuditDraft) -> StoreResult<()> {

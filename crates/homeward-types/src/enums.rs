@@ -61,18 +61,37 @@ Role, "role" {
     Analyst = "analyst",
     /// Reads only.
     Viewer = "viewer",
+    /// Criminal-justice staff (warrant checks, screening). For now the same
+    /// case permissions as an officer; its compartment comes with issue 5.
+    CriminalJustice = "criminal_justice",
 });
 
 impl Role {
     /// Whether the role may create and change case records.
     pub const fn can_write_cases(self) -> bool {
-        matches!(self, Role::Admin | Role::Officer)
+        matches!(self, Role::Admin | Role::Officer | Role::CriminalJustice)
     }
     /// Whether the role may maintain the site register.
     pub const fn can_write_sites(self) -> bool {
-        matches!(self, Role::Admin | Role::Officer | Role::Analyst)
+        matches!(
+            self,
+            Role::Admin | Role::Officer | Role::Analyst | Role::CriminalJustice
+        )
+    }
+    /// Whether the role must sign in with a second factor (TOTP): the roles
+    /// that manage accounts or see the criminal-justice compartment.
+    pub const fn requires_second_factor(self) -> bool {
+        matches!(self, Role::Admin | Role::CriminalJustice)
     }
 }
+
+string_enum!(/// What an API token may do.
+TokenScope, "token scope" {
+    /// GET requests only.
+    Read = "read",
+    /// Everything its user may do.
+    Write = "write",
+});
 
 string_enum!(/// TLP 2.0 marking (PRODUCT §4).
 Marking, "marking" {

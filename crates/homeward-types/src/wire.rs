@@ -2,6 +2,9 @@
 //! misspelt key is an error, not silently dropped data. Times are RFC 3339 UTC
 //! strings; birth dates are partial ISO dates (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
 
+mod account;
+pub use account::*;
+
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 

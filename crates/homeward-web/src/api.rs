@@ -7,6 +7,7 @@ mod me;
 mod requests;
 mod screen;
 mod sites;
+mod tokens;
 
 use axum::Router;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -63,5 +64,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::record_consent))
         .routes(routes!(requests::revoke_consent))
         .routes(routes!(requests::list_disclosures))
+        .routes(routes!(tokens::list_tokens, tokens::create_token))
+        .routes(routes!(tokens::revoke_token))
+        .routes(routes!(tokens::revoke_sessions))
+        .routes(routes!(tokens::disable_user))
         .split_for_parts()
 }

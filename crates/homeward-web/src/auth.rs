@@ -3,7 +3,7 @@
 use axum::extract::FromRequestParts;
 use axum::http::{Method, header, request::Parts};
 use axum::response::{IntoResponse, Redirect, Response};
-use homeward_core::{Actor, CoreError};
+use homeward_core::{Actor, CoreError, SessionState};
 
 use crate::AppState;
 use crate::problem::ApiError;
@@ -51,17 +51,18 @@ impl FromRequestParts<AppState> for ApiActor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
             let token = value
                 .to_str()
                 .ok()
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .ok_or_else(|| ApiError::from(CoreError::Unauthenticated))?;
-            return Ok(ApiActor(state.hw.token_actor(token).await?));
+            // Core refuses a read-only token for anything but a safe method.
+            return Ok(ApiActor(state.hw.token_actor(token, !safe).await?));
         }
         let sid = cookie(&parts.headers, SESSION_COOKIE).ok_or(CoreError::Unauthenticated)?;
         let (actor, csrf) = state.hw.session_actor(&sid).await?;
-        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
         if !safe {
             let sent = parts
                 .headers
@@ -115,12 +116,46 @@ impl FromRequestParts<AppState> for WebUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let to_login = || Redirect::to("/login").into_response();
-        let sid = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_login)?;
-        match state.hw.session_actor(&sid).await {
-            Ok((actor, csrf)) => Ok(WebUser {
+        let s = SessionUser::from_request_parts(parts, state).await?;
+        match s.state {
+            SessionState::Active { actor, csrf } => Ok(WebUser {
                 actor,
                 csrf,
+                session_id: s.session_id,
+            }),
+            SessionState::NeedsCode { .. } => Err(Redirect::to("/login/code").into_response()),
+            SessionState::NeedsEnrolment { .. } => Err(Redirect::to("/account").into_response()),
+        }
+    }
+}
+
+/// A browser session at any stage of sign-in (for the pages that finish
+/// it: the code form and authenticator enrolment). Core decides what each
+/// stage may do; only [`WebUser`] (a finished sign-in) reaches the rest.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    /// What the session stands for.
+    pub state: SessionState,
+    /// The session id.
+    pub session_id: String,
+}
+
+impl SessionUser {
+    /// Whether a form's CSRF token is this session's.
+    pub fn csrf_ok(&self, sent: &str) -> bool {
+        same_secret(sent, self.state.csrf())
+    }
+}
+
+impl FromRequestParts<AppState> for SessionUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let to_login = || Redirect::to("/login").into_response();
+        let sid = cookie(&parts.headers, SESSION_COOKIE).ok_or_else(to_login)?;
+        match state.hw.session_state(&sid).await {
+            Ok(s) => Ok(SessionUser {
+                state: s,
                 session_id: sid,
             }),
             Err(CoreError::Unauthenticated) => Err(to_login()),

@@ -29,8 +29,6 @@ pub struct AppState {
     pub hw: Homeward,
     /// Whether cookies carry `Secure` (false only for plain HTTP on loopback).
     pub secure_cookies: bool,
-    /// Failed sign-ins per e-mail and per client, for throttling.
-    pub login_failures: Arc<Mutex<HashMap<String, (u32, Instant)>>>,
     /// The OpenAPI document, rendered once.
     pub openapi_json: Arc<String>,
     /// Requests per client address on the public endpoints, this minute.
@@ -38,12 +36,13 @@ pub struct AppState {
 }
 
 /// Requests per minute per client address on public POST endpoints
-/// (`/check`, `/login`).
+/// (`/check`, `/login`, `/login/code`). Per-account lockout is core's (in
+/// the store, so it holds across processes and restarts).
 pub const PUBLIC_PER_MINUTE: u32 = 30;
 
 async fn limit_public(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    if req.method() == Method::POST && matches!(path, "/check" | "/login") {
+    if req.method() == Method::POST && matches!(path, "/check" | "/login" | "/login/code") {
         let ip = req
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
@@ -87,7 +86,6 @@ pub fn router(hw: Homeward, secure_cookies: bool) -> Router {
     let state = AppState {
         hw,
         secure_cookies,
-        login_failures: Arc::new(Mutex::new(HashMap::new())),
         openapi_json,
         public_hits: Arc::new(Mutex::new(HashMap::new())),
     };

@@ -71,6 +71,12 @@ impl From<CoreError> for ApiError {
             CoreError::NotFound { .. } => (StatusCode::NOT_FOUND, "Not found"),
             CoreError::Unauthenticated => (StatusCode::UNAUTHORIZED, "Sign-in required"),
             CoreError::BadCredentials => (StatusCode::UNAUTHORIZED, "Wrong e-mail or password"),
+            CoreError::BadCode => (StatusCode::UNAUTHORIZED, "Wrong code"),
+            CoreError::Locked { .. } => (StatusCode::TOO_MANY_REQUESTS, "Account locked"),
+            CoreError::SecondFactorRequired => {
+                (StatusCode::UNAUTHORIZED, "Two-factor sign-in required")
+            }
+            CoreError::TokenScope => (StatusCode::FORBIDDEN, "Token scope too narrow"),
             CoreError::Forbidden { .. } => (StatusCode::FORBIDDEN, "Not allowed"),
             CoreError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "Invalid input"),
             CoreError::InvalidTransition { .. } => (StatusCode::CONFLICT, "Transition not allowed"),

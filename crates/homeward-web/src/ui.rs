@@ -2,6 +2,7 @@
 //! the session's CSRF token; errors are shown next to the field with what
 //! the user typed kept.
 
+mod account;
 mod case_page;
 mod cases;
 mod check;
@@ -40,7 +41,14 @@ ui_routes! {
     get "/static/app.css" => css,
     get "/login" => login::show,
     post "/login" => login::submit,
+    get "/login/code" => login::show_code,
+    post "/login/code" => login::submit_code,
     post "/logout" => login::logout,
+    get "/account" => account::show,
+    post "/account/two-factor" => account::confirm_totp,
+    post "/account/tokens" => account::create_token,
+    post "/account/tokens/{id}/revoke" => account::revoke_token,
+    post "/account/sessions/revoke" => account::revoke_sessions,
     get "/cases" => cases::list,
     get "/cases/{id}" => case_page::show,
     post "/cases/{id}/transition" => case_page::transition,

@@ -14,8 +14,12 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+#[path = "api/security.rs"]
+mod security;
+
 struct TestApp {
     app: Router,
+    hw: Homeward,
     hk_token: String,
     th_token: String,
     hk_admin_token: String,
@@ -78,7 +82,8 @@ async fn app() -> TestApp {
         .await
         .unwrap();
     TestApp {
-        app: homeward_web::router(hw, false),
+        app: homeward_web::router(hw.clone(), false),
+        hw,
         hk_token,
         th_token,
         hk_admin_token,

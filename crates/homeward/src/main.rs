@@ -20,7 +20,7 @@ enum Command {
     Demo(cmd::node::DemoArgs),
     /// Apply database migrations and exit.
     Migrate(cmd::node::DataArgs),
-    /// Create organisations, users and API tokens.
+    /// Operator commands: organisations, users, API tokens, retention purge.
     Admin(cmd::node::AdminArgs),
     /// Check the audit log.
     Audit(cmd::node::AuditArgs),

@@ -216,12 +216,69 @@ fn every_command_has_help() {
         vec!["admin", "org", "create", "--help"],
         vec!["admin", "user", "create", "--help"],
         vec!["admin", "token", "create", "--help"],
+        vec!["admin", "token", "revoke", "--help"],
+        vec!["admin", "user", "disable", "--help"],
+        vec!["admin", "user", "reset-two-factor", "--help"],
+        vec!["admin", "purge", "--help"],
         vec!["audit", "verify", "--help"],
     ] {
         let out = homeward(&args);
         assert!(out.status.success(), "{args:?}");
         assert!(stdout(&out).contains("Usage"), "{args:?}");
     }
+}
+
+#[test]
+fn token_scopes_revocation_disable_and_purge() {
+    let dir = tempfile::tempdir().unwrap();
+    populated(dir.path());
+    let d = dir.path().to_str().unwrap();
+    let token = |scope: &str| {
+        let user = ["--user", "a@ngo.example", "--scope", scope, "--data-dir", d];
+        homeward(&[&["admin", "token", "create"][..], &user[..]].concat())
+    };
+    let read = token("read");
+    assert!(read.status.success(), "{}", stderr(&read));
+    assert!(stdout(&read).starts_with("hwt_"));
+    let bad = token("admin");
+    assert!(!bad.status.success());
+    assert!(stderr(&bad).contains("token scope"), "{}", stderr(&bad));
+    let missing = homeward(&[
+        "admin",
+        "token",
+        "revoke",
+        "0190d9a2-0000-7000-8000-000000000000",
+        "--data-dir",
+        d,
+    ]);
+    assert!(!missing.status.success());
+    assert!(
+        stderr(&missing).contains("token not found"),
+        "{}",
+        stderr(&missing)
+    );
+    let disable = homeward(&[
+        "admin",
+        "user",
+        "disable",
+        "--email",
+        "b@ngo.example",
+        "--data-dir",
+        d,
+    ]);
+    assert!(disable.status.success(), "{}", stderr(&disable));
+    assert_eq!(stdout(&disable).len(), 36);
+    for extra in [&["--dry-run"][..], &[][..]] {
+        let mut args = vec!["admin", "purge", "--older-than-days", "0", "--data-dir", d];
+        args.extend_from_slice(extra);
+        let out = homeward(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let report: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert_eq!(report["purged"], 0, "{report}");
+        assert_eq!(report["dry_run"], !extra.is_empty());
+    }
+    let v = verify(dir.path());
+    assert!(v.status.success(), "{}", stderr(&v));
 }
 
 #[test]

@@ -1,33 +1,14 @@
-//! Organisations, users, sign-in, sessions and API tokens.
+//! Organisations and users. Sign-in and sessions are in `signin.rs`, API
+//! tokens in `tokens.rs`.
 
 use homeward_types::wire::{MeView, OrganisationView};
-use homeward_types::{OrgId, OrgKind, Role, TokenId, UserId};
+use homeward_types::{OrgId, OrgKind, Role, UserId};
 use serde_json::json;
 
-use super::{Homeward, Problems, SESSION_TTL_MS, now_ms};
+use super::{Homeward, Problems, now_ms};
 use crate::audit::AuditDraft;
-use crate::model::{ApiToken, Organisation, Session, User};
+use crate::model::{Organisation, User};
 use crate::{Actor, CoreError, CoreResult, Credential, StoreError, secrets};
-
-/// A successful sign-in: the session id and CSRF secret go to the browser
-/// (the session id only in an HttpOnly cookie); the store keeps a digest.
-#[derive(Clone)]
-pub struct SignedIn {
-    /// Session id (secret).
-    pub session_id: String,
-    /// CSRF secret bound to the session.
-    pub csrf: String,
-    /// Who signed in.
-    pub actor: Actor,
-}
-
-impl std::fmt::Debug for SignedIn {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignedIn")
-            .field("actor", &self.actor)
-            .finish_non_exhaustive()
-    }
-}
 
 fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else {
@@ -125,6 +106,9 @@ impl Homeward {
             password_hash: secrets::hash_password(&pw)?,
             created_ms: now_ms(),
             disabled: false,
+            totp_secret: None,
+            totp_pending: None,
+            totp_last_step: None,
         };
         let audit = AuditDraft::system(
             credential,
@@ -140,114 +124,6 @@ impl Homeward {
             ))),
             Err(e) => Err(e.into()),
         }
-    }
-
-    /// Creates an API token for a user; returns the token (shown once).
-    pub async fn create_token(
-        &self,
-        credential: Credential,
-        email: &str,
-        name: &str,
-    ) -> CoreResult<String> {
-        let user = self
-            .store
-            .user_by_email(&email.trim().to_lowercase())
-            .await?
-            .ok_or(CoreError::NotFound { what: "user" })?;
-        let secret = secrets::new_token();
-        let token = ApiToken {
-            id: TokenId::new(),
-            user_id: user.id,
-            name: name.trim().chars().take(100).collect(),
-            digest: secrets::digest(&secret),
-            created_ms: now_ms(),
-            revoked_ms: None,
-        };
-        let audit = AuditDraft::system(
-            credential,
-            "token.create",
-            "api_token",
-            token.id,
-            json!({ "user": user.id, "name": token.name }),
-        );
-        self.store.insert_token(&token, audit).await?;
-        Ok(secret)
-    }
-
-    /// Signs in with e-mail and password. Unknown e-mail and wrong password
-    /// give the same error after the same amount of work.
-    pub async fn login(&self, email: &str, password: &str) -> CoreResult<SignedIn> {
-        let email = email.trim().to_lowercase();
-        let user = self.store.user_by_email(&email).await?;
-        let (ok, user) = match user {
-            Some(u) => (
-                secrets::verify_password(password, &u.password_hash) && !u.disabled,
-                Some(u),
-            ),
-            None => {
-                let _ = secrets::verify_password(password, secrets::dummy_hash());
-                (false, None)
-            }
-        };
-        let Some(user) = user.filter(|_| ok) else {
-            return Err(CoreError::BadCredentials);
-        };
-        let actor = self.actor_of(&user, Credential::Session).await?;
-        let session_id = secrets::new_session_id();
-        let now = now_ms();
-        let session = Session {
-            id_digest: secrets::digest(&session_id),
-            user_id: user.id,
-            csrf: secrets::new_session_id(),
-            created_ms: now,
-            expires_ms: now + SESSION_TTL_MS,
-        };
-        let audit = AuditDraft::by(&actor, "session.create", "user", user.id, json!({}));
-        self.store.insert_session(&session, audit).await?;
-        Ok(SignedIn {
-            session_id,
-            csrf: session.csrf,
-            actor,
-        })
-    }
-
-    /// The actor behind a session id, with the session's CSRF secret.
-    pub async fn session_actor(&self, session_id: &str) -> CoreResult<(Actor, String)> {
-        let session = self
-            .store
-            .session(&secrets::digest(session_id), now_ms())
-            .await?
-            .ok_or(CoreError::Unauthenticated)?;
-        let user = self
-            .store
-            .user(session.user_id)
-            .await?
-            .filter(|u| !u.disabled)
-            .ok_or(CoreError::Unauthenticated)?;
-        Ok((
-            self.actor_of(&user, Credential::Session).await?,
-            session.csrf,
-        ))
-    }
-
-    /// The actor behind an API token.
-    pub async fn token_actor(&self, token: &str) -> CoreResult<Actor> {
-        let (t, user) = self
-            .store
-            .token_user(&secrets::digest(token.trim()))
-            .await?
-            .filter(|(t, u)| t.revoked_ms.is_none() && !u.disabled)
-            .ok_or(CoreError::Unauthenticated)?;
-        self.actor_of(&user, Credential::Token(t.id)).await
-    }
-
-    /// Ends a session.
-    pub async fn logout(&self, actor: &Actor, session_id: &str) -> CoreResult<()> {
-        let audit = AuditDraft::by(actor, "session.delete", "user", actor.user_id, json!({}));
-        self.store
-            .delete_session(&secrets::digest(session_id), audit)
-            .await?;
-        Ok(())
     }
 
     /// The signed-in user and their organisation.
@@ -269,7 +145,73 @@ impl Homeward {
         Ok(self.store.orgs().await?.iter().map(org_view).collect())
     }
 
-    async fn actor_of(&self, user: &User, credential: Credential) -> CoreResult<Actor> {
+    /// Disables a user of the actor's organisation (admins only; not
+    /// themselves): their sessions end and their API tokens are revoked.
+    pub async fn disable_user(&self, actor: &Actor, user_id: UserId) -> CoreResult<()> {
+        if actor.role != Role::Admin {
+            return Err(CoreError::Forbidden {
+                role: actor.role.to_string(),
+                action: "disable users",
+            });
+        }
+        let user = self
+            .store
+            .user(user_id)
+            .await?
+            .filter(|u| u.org_id == actor.org_id)
+            .ok_or(CoreError::NotFound { what: "user" })?;
+        if user.id == actor.user_id {
+            return Err(CoreError::Conflict(
+                "you cannot disable your own account; ask another admin".into(),
+            ));
+        }
+        let audit = AuditDraft::by(
+            actor,
+            "user.disable",
+            "user",
+            user.id,
+            json!({ "email": user.email }),
+        );
+        self.store.disable_user(user.id, now_ms(), audit).await?;
+        Ok(())
+    }
+
+    /// Disables a user by e-mail (operator on the command line).
+    pub async fn disable_user_by_email(
+        &self,
+        credential: Credential,
+        email: &str,
+    ) -> CoreResult<UserId> {
+        let user = self
+            .store
+            .user_by_email(&email.trim().to_lowercase())
+            .await?
+            .ok_or(CoreError::NotFound { what: "user" })?;
+        let audit = AuditDraft::system(
+            credential,
+            "user.disable",
+            "user",
+            user.id,
+            json!({ "email": user.email }),
+        );
+        self.store.disable_user(user.id, now_ms(), audit).await?;
+        Ok(user.id)
+    }
+
+    /// Turns a user's two-factor sign-in off so they can enrol a new
+    /// authenticator (operator on the command line); their sessions end.
+    pub async fn reset_totp(&self, credential: Credential, email: &str) -> CoreResult<UserId> {
+        let user = self
+            .store
+            .user_by_email(&email.trim().to_lowercase())
+            .await?
+            .ok_or(CoreError::NotFound { what: "user" })?;
+        let audit = AuditDraft::system(credential, "user.totp.reset", "user", user.id, json!({}));
+        self.store.reset_totp(user.id, audit).await?;
+        Ok(user.id)
+    }
+
+    pub(super) async fn actor_of(&self, user: &User, credential: Credential) -> CoreResult<Actor> {
         let groups = self
             .store
             .groups_of(user.org_id)

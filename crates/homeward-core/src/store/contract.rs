@@ -28,6 +28,9 @@ macro_rules! check {
 }
 
 mod requests;
+mod security;
+
+pub use security::{account_security, retention};
 
 fn ok<T, E: std::fmt::Display>(r: Result<T, E>, what: &str) -> Result<T, Failure> {
     r.map_err(|e| format!("{what}: {e}"))
@@ -141,6 +144,8 @@ where
     requests::request_grants(fresh().await).await?;
     requests::still_held_and_consent(fresh().await).await?;
     requests::blind_match_notices(fresh().await).await?;
+    account_security(fresh().await).await?;
+    retention(fresh().await).await?;
     Ok(())
 }
 
@@ -417,14 +422,14 @@ pub async fn accounts(store: Arc<dyn Store>) -> Result<(), Failure> {
             .await,
         "create token",
     )?;
-    let actor = ok(w.hw.token_actor(&token).await, "token sign-in")?;
+    let actor = ok(w.hw.token_actor(&token, true).await, "token sign-in")?;
     check!(
         actor.user_id == w.hk.user_id,
         "token must resolve to its user"
     );
     check!(
         matches!(
-            w.hw.token_actor("hwt_0000").await,
+            w.hw.token_actor("hwt_0000", false).await,
             Err(CoreError::Unauthenticated)
         ),
         "unknown token must be refused"

@@ -288,7 +288,8 @@ pub async fn show(
 }
 
 /// The transition form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct TransitionForm {
     csrf: String,
     to: String,
@@ -372,7 +373,8 @@ pub async fn transition(
 }
 
 /// The note form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct NoteForm {
     csrf: String,
     #[serde(default)]
@@ -417,7 +419,8 @@ pub async fn note(
 }
 
 /// The marking form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct MarkingForm {
     csrf: String,
     marking: String,

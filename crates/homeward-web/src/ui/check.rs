@@ -71,7 +71,8 @@ pub async fn show() -> Markup {
 }
 
 /// The check form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct CheckForm {
     #[serde(default)]
     text: String,

@@ -63,6 +63,7 @@ pub fn page(title: &str, shell: Option<&Shell>, body: Markup) -> Markup {
                             a href="/reports/new" { "New report" }
                             @if s.role == "admin" { a href="/disclosures" { "Disclosures" } }
                             a href="/check" { "Check an offer" }
+                            a href="/account" { "Account" }
                         }
                         div.who {
                             span.org { (s.org) }
@@ -103,7 +104,19 @@ pub fn error_response(e: &CoreError) -> Response {
             "Not found",
             format!("No such {what}, or it is not shared with your organisation."),
         ),
-        CoreError::Forbidden { .. } => (StatusCode::FORBIDDEN, "Not allowed", e.to_string()),
+        CoreError::Forbidden { .. } | CoreError::TokenScope => {
+            (StatusCode::FORBIDDEN, "Not allowed", e.to_string())
+        }
+        CoreError::Locked { .. } => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Account locked",
+            e.to_string(),
+        ),
+        CoreError::BadCode | CoreError::SecondFactorRequired => (
+            StatusCode::UNAUTHORIZED,
+            "Two-factor sign-in",
+            e.to_string(),
+        ),
         CoreError::Unauthenticated | CoreError::BadCredentials => (
             StatusCode::UNAUTHORIZED,
             "Sign-in required",

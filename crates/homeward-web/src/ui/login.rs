@@ -1,22 +1,29 @@
-//! Sign-in and sign-out.
-
-use std::time::{Duration, Instant};
+//! Sign-in (password, then the TOTP code where one is due) and sign-out.
+//! Lockout after repeated failures is core's; this page only shows it.
 
 use axum::extract::{Form, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use homeward_core::{CoreError, SESSION_TTL_MS, secrets};
+use homeward_core::model::SessionStage;
+use homeward_core::{CoreError, SessionState, secrets};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::layout::{error_response, page};
 use crate::AppState;
-use crate::auth::{LOGIN_CSRF_COOKIE, SESSION_COOKIE, WebUser, cookie, same_secret, set_cookie};
+use crate::auth::{
+    LOGIN_CSRF_COOKIE, SESSION_COOKIE, SessionUser, cookie, same_secret, set_cookie,
+};
 
-/// Failed sign-ins allowed per e-mail in the window before throttling.
-const MAX_FAILURES: u32 = 10;
-/// The throttling window.
-const WINDOW: Duration = Duration::from_secs(15 * 60);
+/// A sentence for the page from an error's message.
+fn sentence(e: &CoreError) -> String {
+    let text = e.to_string();
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => text,
+    }
+}
 
 fn form(csrf: &str, email: &str, error: Option<&str>) -> Markup {
     page(
@@ -62,7 +69,8 @@ pub async fn show(State(state): State<AppState>) -> Response {
 }
 
 /// The sign-in form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct LoginForm {
     csrf: String,
     email: String,
@@ -84,36 +92,21 @@ pub async fn submit(
             Some("The form expired. Please sign in again."),
         );
     }
-    let key = f.email.trim().to_lowercase();
-    let throttled = state
-        .login_failures
-        .lock()
-        .map(|m| {
-            m.get(&key)
-                .is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < WINDOW)
-        })
-        .unwrap_or(false);
-    if throttled {
-        return with_login_csrf(
-            &state,
-            StatusCode::TOO_MANY_REQUESTS,
-            &f.email,
-            Some("Too many failed attempts for this account. Wait 15 minutes and try again."),
-        );
-    }
     match state.hw.login(&f.email, &f.password).await {
         Ok(signed) => {
-            if let Ok(mut m) = state.login_failures.lock() {
-                m.remove(&key);
-            }
             let session = set_cookie(
                 &state,
                 SESSION_COOKIE,
                 &signed.session_id,
-                SESSION_TTL_MS / 1000,
+                state.hw.policy().session_ttl_ms / 1000,
             );
             let clear = set_cookie(&state, LOGIN_CSRF_COOKIE, "", 0);
-            let mut res = Redirect::to("/cases").into_response();
+            let next = match signed.stage {
+                SessionStage::Full => "/cases",
+                SessionStage::Code => "/login/code",
+                SessionStage::Enrol => "/account",
+            };
+            let mut res = Redirect::to(next).into_response();
             for c in [session, clear] {
                 if let Ok(v) = header::HeaderValue::from_str(&c) {
                     res.headers_mut().append(header::SET_COOKIE, v);
@@ -121,41 +114,115 @@ pub async fn submit(
             }
             res
         }
-        Err(CoreError::BadCredentials) => {
-            if let Ok(mut m) = state.login_failures.lock() {
-                let entry = m.entry(key).or_insert((0, Instant::now()));
-                if entry.1.elapsed() >= WINDOW {
-                    *entry = (0, Instant::now());
+        Err(CoreError::BadCredentials) => with_login_csrf(
+            &state,
+            StatusCode::UNAUTHORIZED,
+            &f.email,
+            Some("Wrong e-mail or password."),
+        ),
+        Err(e @ CoreError::Locked { .. }) => with_login_csrf(
+            &state,
+            StatusCode::TOO_MANY_REQUESTS,
+            &f.email,
+            Some(&sentence(&e)),
+        ),
+        Err(e) => error_response(&e),
+    }
+}
+
+fn code_form(csrf: &str, email: &str, error: Option<&str>) -> Markup {
+    page(
+        "Two-factor sign-in",
+        None,
+        html! {
+            section.card.narrow {
+                h1 { "Enter your code" }
+                p.muted { "Signing in as " (email) ". Open your authenticator app and enter the 6-digit code for homeward." }
+                @if let Some(e) = error { p.error role="alert" { (e) } }
+                form method="post" action="/login/code" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="code" { "Code" }
+                    input #code type="text" name="code" inputmode="numeric" autocomplete="one-time-code"
+                        pattern="[0-9 ]{6,7}" maxlength="7" required autofocus;
+                    button.primary type="submit" { "Sign in" }
                 }
-                entry.0 += 1;
+                form method="post" action="/logout" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    button.link type="submit" { "Cancel" }
+                }
             }
-            with_login_csrf(
-                &state,
-                StatusCode::UNAUTHORIZED,
-                &f.email,
-                Some("Wrong e-mail or password."),
+        },
+    )
+}
+
+/// GET /login/code
+pub async fn show_code(user: SessionUser) -> Response {
+    match &user.state {
+        SessionState::NeedsCode { email, csrf } => code_form(csrf, email, None).into_response(),
+        SessionState::NeedsEnrolment { .. } => Redirect::to("/account").into_response(),
+        SessionState::Active { .. } => Redirect::to("/cases").into_response(),
+    }
+}
+
+/// The code form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CodeForm {
+    csrf: String,
+    code: String,
+}
+
+/// POST /login/code
+pub async fn submit_code(
+    State(state): State<AppState>,
+    user: SessionUser,
+    Form(f): Form<CodeForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return crate::auth::csrf_failed();
+    }
+    match state.hw.login_code(&user.session_id, &f.code).await {
+        Ok(()) => Redirect::to("/cases").into_response(),
+        Err(e @ (CoreError::BadCode | CoreError::Locked { .. })) => {
+            let status = if matches!(e, CoreError::Locked { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            (
+                status,
+                code_form(user.state.csrf(), user.state.email(), Some(&sentence(&e))),
             )
+                .into_response()
         }
+        Err(CoreError::Conflict(_)) => Redirect::to("/cases").into_response(),
+        Err(CoreError::Unauthenticated) => Redirect::to("/login").into_response(),
         Err(e) => error_response(&e),
     }
 }
 
 /// The sign-out form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct LogoutForm {
     csrf: String,
 }
 
-/// POST /logout
+/// POST /logout (also cancels a sign-in that is waiting for a code or
+/// for enrolment).
 pub async fn logout(
     State(state): State<AppState>,
-    user: WebUser,
+    user: SessionUser,
     Form(f): Form<LogoutForm>,
 ) -> Response {
     if !user.csrf_ok(&f.csrf) {
         return crate::auth::csrf_failed();
     }
-    if let Err(e) = state.hw.logout(&user.actor, &user.session_id).await {
+    let done = match &user.state {
+        SessionState::Active { actor, .. } => state.hw.logout(actor, &user.session_id).await,
+        _ => state.hw.abandon_session(&user.session_id).await,
+    };
+    if let Err(e) = done {
         return error_response(&e);
     }
     let clear = set_cookie(&state, SESSION_COOKIE, "", 0);

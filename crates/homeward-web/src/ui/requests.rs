@@ -215,7 +215,8 @@ pub async fn show(
 }
 
 /// The move form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct MoveForm {
     csrf: String,
     #[serde(default)]
@@ -271,7 +272,8 @@ pub async fn transition(
 }
 
 /// The message form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct MessageForm {
     csrf: String,
     #[serde(default)]
@@ -526,7 +528,8 @@ fn to_input(case: CaseId, f: &NewRequestForm) -> Result<RequestInput, String> {
 }
 
 /// The still-held form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct StillHeldForm {
     csrf: String,
     #[serde(default)]
@@ -619,7 +622,8 @@ pub async fn consent(
 }
 
 /// A bare CSRF form.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct CsrfForm {
     csrf: String,
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use homeward_core::store::Store;
-use homeward_core::{CoreError, Credential, Homeward};
-use homeward_types::{OrgId, OrgKind, Role};
+use homeward_core::{CoreError, Credential, DEFAULT_RETENTION_DAYS, Homeward};
+use homeward_types::{OrgId, OrgKind, Role, TokenId, TokenScope};
 
 /// Where the node keeps its data.
 #[derive(Debug, Clone, clap::Args)]
@@ -95,6 +95,11 @@ pub struct ServeArgs {
     /// Mark cookies `Secure` even on a loopback address (set this behind a TLS proxy).
     #[arg(long, env = "HOMEWARD_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Days a case stays in a final state (closed, unfounded, duplicate,
+    /// deceased) before an hourly task purges its personal data.
+    #[arg(long, env = "HOMEWARD_RETENTION_DAYS", default_value_t = DEFAULT_RETENTION_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub retention_days: u32,
 }
 
 /// Arguments of `homeward demo` (= `serve --demo`).
@@ -105,6 +110,10 @@ pub struct DemoArgs {
     pub bind: SocketAddr,
     #[command(flatten)]
     pub data: DataArgs,
+    /// Days before closed cases are purged of personal data (see `serve`).
+    #[arg(long, env = "HOMEWARD_RETENTION_DAYS", default_value_t = DEFAULT_RETENTION_DAYS,
+        value_parser = clap::value_parser!(u32).range(1..))]
+    pub retention_days: u32,
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -134,6 +143,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
             seed_demo(&hw, &url).await?;
         }
         let secure = args.secure_cookies || !args.bind.ip().is_loopback();
+        tokio::spawn(scheduled_purge(hw.clone(), args.retention_days));
         let app = homeward_web::router(hw, secure);
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
@@ -155,6 +165,26 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
+/// Purges closed cases past the retention period: shortly after start, then
+/// hourly. A failed run is logged and retried at the next hour.
+async fn scheduled_purge(hw: Homeward, retention_days: u32) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        match hw
+            .purge_closed(Credential::System, retention_days, false)
+            .await
+        {
+            Ok(r) if r.purged > 0 => {
+                tracing::info!(purged = r.purged, retention_days, "retention purge");
+            }
+            Ok(_) => tracing::debug!(retention_days, "retention purge: nothing due"),
+            Err(e) => tracing::error!(error = %e, "retention purge failed"),
+        }
+    }
+}
+
 async fn seed_demo(hw: &Homeward, url: &str) -> anyhow::Result<()> {
     let empty = hw.store().orgs().await.map_err(CoreError::from)?.is_empty();
     if empty {
@@ -166,13 +196,29 @@ async fn seed_demo(hw: &Homeward, url: &str) -> anyhow::Result<()> {
             homeward_core::demo::DEMO_PASSWORD
         );
         for l in logins {
-            println!("  {:<32} {:<8} {}", l.email, l.role.as_str(), l.org);
+            match &l.totp_secret {
+                Some(secret) => println!(
+                    "  {:<40} {:<16} {}  (two-factor: TOTP secret {secret})",
+                    l.email,
+                    l.role.as_str(),
+                    l.org
+                ),
+                None => println!("  {:<40} {:<16} {}", l.email, l.role.as_str(), l.org),
+            }
         }
+        println!(
+            "admin and criminal_justice accounts sign in with a code: add their TOTP secret to an \
+             authenticator app (or run `oathtool --totp -b SECRET`)"
+        );
     } else {
         println!("homeward demo: {url} (database already has data; not seeded again)");
         println!(
             "demo accounts, if this is a demo database: officer@hkpolice.example / {}",
             homeward_core::demo::DEMO_PASSWORD
+        );
+        println!(
+            "  admin@hkpolice.example signs in with a code; its TOTP secret is {}",
+            homeward_core::demo::demo_totp_secret("admin@hkpolice.example")
         );
     }
     Ok(())
@@ -204,6 +250,7 @@ pub fn demo(args: DemoArgs) -> anyhow::Result<()> {
         data: args.data,
         demo: true,
         secure_cookies: false,
+        retention_days: args.retention_days,
     })
 }
 
@@ -236,6 +283,19 @@ pub enum AdminCommand {
     /// API tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Purges the personal data of cases that have been in a final state
+    /// (closed, unfounded, duplicate, deceased) for longer than the period;
+    /// prints one JSON object `{"purged": n, …}`.
+    Purge {
+        /// Retention period in days (0 purges every case in a final state).
+        #[arg(long, env = "HOMEWARD_RETENTION_DAYS", default_value_t = DEFAULT_RETENTION_DAYS)]
+        older_than_days: u32,
+        /// Count what is due without changing anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 /// `homeward admin org …`
@@ -268,12 +328,31 @@ pub enum UserCommand {
         /// E-mail (the login).
         #[arg(long)]
         email: String,
-        /// Role: admin, officer, analyst, viewer.
+        /// Role: admin, officer, analyst, viewer, criminal_justice (admin and
+        /// criminal_justice must set up two-factor sign-in at first sign-in).
         #[arg(long)]
         role: Role,
         /// Password (at least 12 characters); generated and printed if absent.
         #[arg(long, env = "HOMEWARD_NEW_PASSWORD")]
         password: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Disables a user: they cannot sign in, their sessions end and their
+    /// API tokens are revoked. Prints the user id.
+    Disable {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Turns a user's two-factor sign-in off (a lost authenticator); they
+    /// enrol a new one at their next sign-in. Prints the user id.
+    ResetTwoFactor {
+        /// The user's e-mail.
+        #[arg(long)]
+        email: String,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -290,12 +369,22 @@ pub enum TokenCommand {
         /// A label for the token.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// `read` (GET requests only) or `write`.
+        #[arg(long, default_value = "write")]
+        scope: TokenScope,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Revokes a token by id (see `GET /api/v1/tokens`).
+    Revoke {
+        /// The token id.
+        id: TokenId,
         #[command(flatten)]
         data: DataArgs,
     },
 }
 
-/// `homeward admin …`.
+/// `homeward admin …`. Core errors come back as their message.
 pub fn admin(args: AdminArgs) -> anyhow::Result<()> {
     runtime()?.block_on(async move {
         match args.command {
@@ -334,11 +423,50 @@ pub fn admin(args: AdminArgs) -> anyhow::Result<()> {
                     }
                 }
             }
-            AdminCommand::Token(TokenCommand::Create { user, name, data }) => {
+            AdminCommand::User(UserCommand::Disable { email, data }) => {
                 let hw = Homeward::new(data.open().await?);
-                let token = hw.create_token(Credential::Cli, &user, &name).await?;
+                let id = hw.disable_user_by_email(Credential::Cli, &email).await?;
+                eprintln!("user disabled; their sessions ended and their tokens are revoked");
+                println!("{id}");
+            }
+            AdminCommand::User(UserCommand::ResetTwoFactor { email, data }) => {
+                let hw = Homeward::new(data.open().await?);
+                let id = hw.reset_totp(Credential::Cli, &email).await?;
+                eprintln!("two-factor sign-in reset; the user enrols again at the next sign-in");
+                println!("{id}");
+            }
+            AdminCommand::Token(TokenCommand::Create {
+                user,
+                name,
+                scope,
+                data,
+            }) => {
+                let hw = Homeward::new(data.open().await?);
+                let token = hw
+                    .create_token_scoped(Credential::Cli, &user, &name, scope)
+                    .await?;
                 eprintln!("token created; it is shown once and only its hash is stored");
                 println!("{token}");
+            }
+            AdminCommand::Token(TokenCommand::Revoke { id, data }) => {
+                let hw = Homeward::new(data.open().await?);
+                if hw.revoke_token_as_operator(Credential::Cli, id).await? {
+                    eprintln!("token revoked");
+                } else {
+                    eprintln!("token was already revoked");
+                }
+                println!("{id}");
+            }
+            AdminCommand::Purge {
+                older_than_days,
+                dry_run,
+                data,
+            } => {
+                let hw = Homeward::new(data.open().await?);
+                let report = hw
+                    .purge_closed(Credential::Cli, older_than_days, dry_run)
+                    .await?;
+                println!("{}", serde_json::to_string(&report)?);
             }
         }
         Ok(())

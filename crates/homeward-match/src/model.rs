@@ -334,7 +334,39 @@ impl Model {
             }
             Some(local.lambda * total)
         } else {
+            self.m_from_documents(candidates);
             None
+        }
+    }
+
+    /// When EM gives no plausible estimate: `m` of the person fields (name, birth date, sex,
+    /// nationality) from the candidate pairs that carry the same passport or id number — near
+    /// certain matches whose other fields vary as matches' do. Needs 200 such pairs; the
+    /// shipped values count as 20 pairs.
+    fn m_from_documents(&mut self, candidates: &[Comparison]) {
+        const PSEUDO: f64 = 20.0;
+        let same = crate::ident::DocLevel::Same as u8;
+        let anchored: Vec<&Comparison> = candidates
+            .iter()
+            .filter(|c| c.levels[5] == same || c.levels[6] == same)
+            .collect();
+        if anchored.len() < 200 {
+            return;
+        }
+        for f in [NAME, 1, 2, 3] {
+            let p = &mut self.fields[f];
+            let mut counts: Vec<f64> = p.m.iter().map(|m| m * PSEUDO).collect();
+            for c in &anchored {
+                if let Some(x) = counts.get_mut(usize::from(c.levels[f])) {
+                    *x += 1.0;
+                }
+            }
+            // No level is rarer than 1 in 200 among true matches of a real register (typing,
+            // guessed and transcribed dates), whatever this sample shows.
+            let n: f64 = counts.iter().sum();
+            let m: Vec<f64> = counts.iter().map(|x| (x / n).max(0.005)).collect();
+            let n: f64 = m.iter().sum();
+            p.m = m.iter().map(|x| x / n).collect();
         }
     }
 

@@ -89,6 +89,13 @@ impl Sight {
     }
 }
 
+/// Whether `actor` may read the criminal-justice compartment of a case it
+/// sees with `seen`: its criminal-justice staff, if it owns the case or a
+/// request grants it the compartment.
+pub fn reads_compartment(actor: &Actor, seen: Sight) -> bool {
+    actor.role == homeward_types::Role::CriminalJustice && seen.shows(GrantField::CriminalJustice)
+}
+
 /// One request's grant, as the access rule needs it.
 #[derive(Debug, Clone, Copy)]
 pub struct GrantFacts<'a> {
@@ -105,6 +112,9 @@ pub struct GrantFacts<'a> {
 /// Whether a grant may carry personal data now (see the module rule).
 pub fn grant_stands(g: &GrantFacts<'_>, still_held: bool) -> Result<(), &'static str> {
     let police = g.recipient_kind == OrgKind::Police;
+    if !police && g.fields.contains(&GrantField::CriminalJustice) {
+        return Err("the criminal-justice compartment may be granted only to police");
+    }
     if still_held && !(police && matches!(g.kind, RequestKind::Locate | RequestKind::Rescue)) {
         return Err(
             "the person is flagged still held: identifying details may go only to police, in a locate or rescue request",
@@ -266,6 +276,31 @@ mod tests {
         assert!(grant_stands(&facts(RequestKind::Repatriate, OrgKind::Ngo, false), false).is_err());
         assert!(grant_stands(&facts(RequestKind::Repatriate, OrgKind::Ngo, true), false).is_ok());
         assert!(grant_stands(&facts(RequestKind::Locate, OrgKind::Police, false), false).is_ok());
+    }
+
+    #[test]
+    fn the_compartment_is_for_criminal_justice_staff_of_the_owner_or_a_grantee() {
+        let mut a = actor(OrgId::new());
+        assert!(
+            !reads_compartment(&a, Sight::Full),
+            "officers of the owner do not"
+        );
+        a.role = homeward_types::Role::CriminalJustice;
+        assert!(reads_compartment(&a, Sight::Full));
+        assert!(!reads_compartment(&a, Sight::Redacted));
+        let names: Fields = [GrantField::Names].into_iter().collect();
+        assert!(!reads_compartment(&a, Sight::Granted(names)));
+        assert!(reads_compartment(
+            &a,
+            Sight::Granted(names.with(GrantField::CriminalJustice))
+        ));
+        let to_ngo = GrantFacts {
+            kind: RequestKind::Identify,
+            recipient_kind: OrgKind::Ngo,
+            fields: &[GrantField::CriminalJustice],
+            consented: true,
+        };
+        assert!(grant_stands(&to_ngo, false).is_err(), "never to an NGO");
     }
 
     #[test]

@@ -16,9 +16,9 @@ use crate::StoreError;
 use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
-    ApiToken, Case, CaseBundle, CaseFilter, CasePurge, Consent, DisclosureRecord, LoginFailure,
-    LoginThrottle, MatchNotice, Note, Organisation, Person, Report, Request, RequestEvent,
-    RequestFilter, Session, SharingGroup, Site, TotpUse, Transition, User,
+    ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
+    LoginFailure, LoginThrottle, MatchNotice, Note, Organisation, Person, Report, Request,
+    RequestEvent, RequestFilter, Session, SharingGroup, Site, TotpUse, Transition, User,
 };
 
 /// Result of store calls.
@@ -258,6 +258,15 @@ pub trait Store: Send + Sync + 'static {
         contacts: &[String],
         exclude: OrgId,
     ) -> StoreResult<Vec<(CaseId, OrgId, CaseState)>>;
+
+    /// Adds an entry to a case's criminal-justice compartment.
+    async fn insert_compartment_entry(
+        &self,
+        entry: &CompartmentEntry,
+        audit: AuditDraft,
+    ) -> StoreResult<()>;
+    /// A case's compartment, oldest first.
+    async fn compartment(&self, case: CaseId) -> StoreResult<Vec<CompartmentEntry>>;
 
     /// Disclosures of `owner`'s data, newest first, with `seq < before`.
     async fn disclosures(

@@ -4,7 +4,8 @@
 use homeward_core::StoreError;
 use homeward_core::audit::{AuditDraft, AuditEntry};
 use homeward_core::model::{
-    Consent, Disclosure, DisclosureRecord, MatchNotice, Request, RequestEvent, RequestFilter,
+    CompartmentEntry, Consent, Disclosure, DisclosureRecord, MatchNotice, Request, RequestEvent,
+    RequestFilter,
 };
 use homeward_types::{
     CaseId, CaseState, ConsentId, GrantField, NoticeId, OrgId, RequestId, RequestState,
@@ -597,6 +598,65 @@ impl SqlStore {
             .iter()
             .map(|r| Ok((parse(r, "id")?, parse(r, "org_id")?, parse(r, "state")?)))
             .collect()
+    }
+
+    pub(crate) async fn insert_compartment_entry_impl(
+        &self,
+        e: &CompartmentEntry,
+        audit: AuditDraft,
+    ) -> Result<(), StoreError> {
+        let e = e.clone();
+        self.write(move |tx| {
+            Box::pin(async move {
+                sqlx::query(
+                    "INSERT INTO compartment_entries (id, case_id, org_id, kind, outcome, body, author, at_ms) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(e.id.to_string())
+                .bind(e.case_id.to_string())
+                .bind(e.org_id.to_string())
+                .bind(e.kind.as_str())
+                .bind(e.outcome.map(|o| o.as_str()))
+                .bind(e.body.clone())
+                .bind(e.author.to_string())
+                .bind(e.at_ms)
+                .execute(&mut *tx)
+                .await
+                .map_err(db)?;
+                crate::append(tx, vec![audit]).await?;
+                Ok(Out::Unit)
+            })
+        })
+        .await
+        .map(|_| ())
+    }
+
+    pub(crate) async fn compartment_impl(
+        &self,
+        case: CaseId,
+    ) -> Result<Vec<CompartmentEntry>, StoreError> {
+        sqlx::query(
+            "SELECT id, case_id, org_id, kind, outcome, body, author, at_ms FROM compartment_entries \
+             WHERE case_id = $1 ORDER BY at_ms, id",
+        )
+        .bind(case.to_string())
+        .fetch_all(&self.reader)
+        .await
+        .map_err(db)?
+        .iter()
+        .map(|r| {
+            Ok(CompartmentEntry {
+                id: parse(r, "id")?,
+                case_id: parse(r, "case_id")?,
+                org_id: parse(r, "org_id")?,
+                kind: parse(r, "kind")?,
+                outcome: parse_opt(r, "outcome")?,
+                body: get(r, "body")?,
+                author: parse(r, "author")?,
+                at_ms: get(r, "at_ms")?,
+            })
+        })
+        .collect()
     }
 
     pub(crate) async fn disclosures_impl(

@@ -99,6 +99,11 @@ impl SqlStore {
                     for sql in [
                         "UPDATE notes SET body = $1 WHERE case_id = $2",
                         "UPDATE case_transitions SET reason = $1 WHERE case_id = $2",
+                        "UPDATE compartment_entries SET body = $1 WHERE case_id = $2",
+                        "UPDATE consents SET given_by = $1 WHERE case_id = $2",
+                        "UPDATE requests SET items = $1 WHERE case_id = $2",
+                        "UPDATE request_events SET body = $1 WHERE body IS NOT NULL AND request_id IN \
+                         (SELECT id FROM requests WHERE case_id = $2)",
                     ] {
                         sqlx::query(sql)
                             .bind(p.marker.clone())

@@ -6,9 +6,9 @@ use homeward_core::StoreError;
 use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
-    ApiToken, Case, CaseBundle, CaseFilter, CasePurge, Consent, DisclosureRecord, LoginFailure,
-    LoginThrottle, MatchNotice, Note, Organisation, Request, RequestEvent, RequestFilter, Session,
-    SharingGroup, Site, TotpUse, User,
+    ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
+    LoginFailure, LoginThrottle, MatchNotice, Note, Organisation, Request, RequestEvent,
+    RequestFilter, Session, SharingGroup, Site, TotpUse, User,
 };
 use homeward_core::store::{NewCase, StateChange, Store, StoreResult};
 use homeward_types::{
@@ -522,6 +522,18 @@ impl Store for SqlStore {
     ) -> StoreResult<Vec<(CaseId, OrgId, CaseState)>> {
         self.cases_with_identifiers_impl(documents, contacts, exclude)
             .await
+    }
+
+    async fn insert_compartment_entry(
+        &self,
+        entry: &CompartmentEntry,
+        audit: Draft,
+    ) -> StoreResult<()> {
+        self.insert_compartment_entry_impl(entry, audit).await
+    }
+
+    async fn compartment(&self, case: CaseId) -> StoreResult<Vec<CompartmentEntry>> {
+        self.compartment_impl(case).await
     }
 
     async fn disclosures(

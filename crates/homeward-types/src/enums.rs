@@ -336,6 +336,28 @@ GrantField, "granted field" {
     Narrative = "narrative",
     /// Who reported and how to reach them.
     Reporter = "reporter",
+    /// The criminal-justice compartment (to the recipient's criminal-justice staff only).
+    CriminalJustice = "criminal_justice",
+});
+
+string_enum!(/// Kind of entry in a case's criminal-justice compartment.
+CompartmentKind, "compartment entry kind" {
+    /// A victim-identification screening (outcome and indicators).
+    Screening = "screening",
+    /// A check of warrants or records against the person.
+    WarrantCheck = "warrant_check",
+    /// Any other criminal-justice note.
+    Note = "note",
+});
+
+string_enum!(/// Outcome of a victim-identification screening.
+ScreeningOutcome, "screening outcome" {
+    /// Identified as a victim of trafficking.
+    IdentifiedVictim = "identified_victim",
+    /// Not identified as a victim.
+    NotIdentified = "not_identified",
+    /// Not yet determined.
+    Undetermined = "undetermined",
 });
 
 string_enum!(/// What a person (or their guardian) consented to.

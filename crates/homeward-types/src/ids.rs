@@ -73,3 +73,5 @@ id_type!(/// A consent record.
     ConsentId, "consent id");
 id_type!(/// A notice that another organisation holds a possible match.
     NoticeId, "notice id");
+id_type!(/// An entry of a case's criminal-justice compartment.
+    CompartmentEntryId, "compartment entry id");

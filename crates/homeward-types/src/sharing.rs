@@ -7,8 +7,8 @@ use utoipa::ToSchema;
 
 use crate::wire::OrganisationView;
 use crate::{
-    CaseId, ConsentId, ConsentScope, GrantField, NoticeId, OrgId, RequestEventId, RequestId,
-    RequestKind, RequestState,
+    CaseId, CompartmentEntryId, CompartmentKind, ConsentId, ConsentScope, GrantField, NoticeId,
+    OrgId, RequestEventId, RequestId, RequestKind, RequestState, ScreeningOutcome,
 };
 
 /// A new cross-border request about one of your organisation's cases.
@@ -236,4 +236,34 @@ pub struct DisclosurePage {
     pub items: Vec<DisclosureView>,
     /// Cursor of the next page, absent on the last.
     pub next_cursor: Option<String>,
+}
+
+/// A new entry of a case's criminal-justice compartment.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CompartmentInput {
+    /// Kind.
+    pub kind: CompartmentKind,
+    /// With `screening`: the outcome.
+    #[serde(default)]
+    pub outcome: Option<ScreeningOutcome>,
+    /// Text: indicators found, what was checked and the result, …
+    pub body: String,
+}
+
+/// An entry of a case's criminal-justice compartment.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct CompartmentEntryView {
+    /// Id.
+    pub id: CompartmentEntryId,
+    /// Kind.
+    pub kind: CompartmentKind,
+    /// Screening outcome.
+    pub outcome: Option<ScreeningOutcome>,
+    /// Text.
+    pub body: String,
+    /// Author (user e-mail).
+    pub author: String,
+    /// When.
+    pub at: String,
 }

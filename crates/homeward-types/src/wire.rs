@@ -425,6 +425,9 @@ pub struct CaseDetail {
     pub requests: Vec<RequestSummary>,
     /// Other organisations holding a possible match (owner only).
     pub match_notices: Vec<MatchNoticeView>,
+    /// The criminal-justice compartment: present only for the owner's
+    /// criminal-justice staff and those of a request granting it.
+    pub compartment: Option<Vec<CompartmentEntryView>>,
 }
 
 /// One page of a list; pass `next_cursor` as `cursor` to get the next.

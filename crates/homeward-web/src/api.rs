@@ -64,6 +64,10 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::record_consent))
         .routes(routes!(requests::revoke_consent))
         .routes(routes!(requests::list_disclosures))
+        .routes(routes!(
+            requests::get_compartment,
+            requests::add_compartment_entry
+        ))
         .routes(routes!(tokens::list_tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
         .routes(routes!(tokens::revoke_sessions))

@@ -68,6 +68,7 @@ ui_routes! {
     post "/cases/{id}/consents" => requests::consent,
     post "/cases/{id}/consents/{consent}/revoke" => requests::revoke_consent,
     get "/disclosures" => requests::disclosures,
+    post "/cases/{id}/compartment" => requests::compartment,
 }
 
 async fn css() -> impl IntoResponse {

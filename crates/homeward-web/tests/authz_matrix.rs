@@ -69,6 +69,9 @@ enum Rule {
     Session,
     /// The signed-in user's own account: second factor, tokens, sessions.
     Account,
+    /// The criminal-justice compartment: criminal-justice staff of the
+    /// owner or of a grantee; 403 for other roles that see the case.
+    Compartment,
 }
 
 const API: &[(&str, &str, Rule)] = &[
@@ -120,6 +123,8 @@ const API: &[(&str, &str, Rule)] = &[
     ("DELETE", "/api/v1/tokens/{id}", Rule::Account),
     ("POST", "/api/v1/me/sessions/revoke", Rule::Account),
     ("POST", "/api/v1/users/{id}/disable", Rule::AdminOnly),
+    ("GET", "/api/v1/cases/{id}/compartment", Rule::Compartment),
+    ("POST", "/api/v1/cases/{id}/compartment", Rule::Compartment),
 ];
 
 const UI: &[(&str, &str, Rule)] = &[
@@ -158,6 +163,7 @@ const UI: &[(&str, &str, Rule)] = &[
         Rule::CaseOwnerWrite,
     ),
     ("get", "/disclosures", Rule::AdminOnly),
+    ("post", "/cases/{id}/compartment", Rule::Compartment),
 ];
 
 struct Viewer {
@@ -303,6 +309,18 @@ async fn world() -> World {
                 .unwrap();
             requests.push((v.request.id.to_string(), rel));
         }
+        let cj = actor(Rel::Owner, Role::CriminalJustice);
+        hw.add_compartment_entry(
+            &cj,
+            created.case_id,
+            homeward_types::wire::CompartmentInput {
+                kind: homeward_types::CompartmentKind::WarrantCheck,
+                outcome: None,
+                body: "warrant check clear".into(),
+            },
+        )
+        .await
+        .unwrap();
         cases.push(Case {
             id: created.case_id,
             marking: *marking,
@@ -536,6 +554,34 @@ async fn reads_lists_search_and_counts_follow_the_sight_rule() {
                     assert_eq!(ui.body.contains(&c.secret), names, "{who}: web page name");
                 }
             }
+            // The compartment: criminal-justice staff of the owner only here
+            // (the grants of this world do not include it).
+            let cj = w
+                .call(
+                    "GET",
+                    &format!("/api/v1/cases/{}/compartment", c.id),
+                    Some(v),
+                    false,
+                    "",
+                )
+                .await;
+            let expected = match sees(v.rel, c.marking) {
+                None => StatusCode::NOT_FOUND,
+                Some(_) if v.rel == Rel::Owner && v.role == Role::CriminalJustice => StatusCode::OK,
+                Some(_) => StatusCode::FORBIDDEN,
+            };
+            assert_eq!(cj.status, expected, "{who}: compartment");
+            if cj.status == StatusCode::OK {
+                assert!(
+                    cj.body.contains("warrant check clear"),
+                    "{who}: compartment entries"
+                );
+            }
+            assert_eq!(
+                r.body.contains("warrant check clear"),
+                expected == StatusCode::OK,
+                "{who}: compartment in the case view"
+            );
             // Names are searchable in one's own cases only: no oracle.
             let s = w
                 .call(

@@ -2,8 +2,8 @@
 //! consent, blind match notices and disclosures.
 
 use homeward_types::{
-    CaseId, ConsentId, ConsentScope, GrantField, NoticeId, OrgId, RequestEventId, RequestId,
-    RequestKind, RequestState, UserId,
+    CaseId, CompartmentEntryId, CompartmentKind, ConsentId, ConsentScope, GrantField, NoticeId,
+    OrgId, RequestEventId, RequestId, RequestKind, RequestState, ScreeningOutcome, UserId,
 };
 use serde::Serialize;
 
@@ -187,4 +187,27 @@ pub struct DisclosureRecord {
     pub actor_org: Option<OrgId>,
     /// The disclosure.
     pub disclosure: Disclosure,
+}
+
+/// An entry of a case's criminal-justice compartment (screenings, warrant
+/// checks, notes): readable only by the criminal-justice role of the owning
+/// organisation and of a request's recipient granted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompartmentEntry {
+    /// Id.
+    pub id: CompartmentEntryId,
+    /// The case.
+    pub case_id: CaseId,
+    /// Owner.
+    pub org_id: OrgId,
+    /// Kind.
+    pub kind: CompartmentKind,
+    /// Screening outcome.
+    pub outcome: Option<ScreeningOutcome>,
+    /// Text.
+    pub body: String,
+    /// Author.
+    pub author: UserId,
+    /// When.
+    pub at_ms: i64,
 }

@@ -523,7 +523,7 @@ impl Homeward {
 
 /// The audit entry of a read through a request's grant: a disclosure to the
 /// reader's organisation, on the basis of the requests in force.
-fn granted_read(
+pub(crate) fn granted_read(
     actor: &Actor,
     case: &Case,
     requests: &[crate::model::Request],

@@ -4,16 +4,20 @@
 use std::collections::HashMap;
 
 use homeward_types::wire::{
-    CaseDetail, ConsentInput, ConsentView, DisclosurePage, DisclosureView, MatchNoticeView,
-    StillHeldInput,
+    CaseDetail, CompartmentEntryView, CompartmentInput, ConsentInput, ConsentView, DisclosurePage,
+    DisclosureView, MatchNoticeView, StillHeldInput,
 };
-use homeward_types::{CaseId, ConsentId, ConsentScope, Marking, NoticeId, Role, UserId};
+use homeward_types::{
+    CaseId, CompartmentEntryId, CompartmentKind, ConsentId, ConsentScope, GrantField, Marking,
+    NoticeId, Role, UserId,
+};
 use serde_json::json;
 
 use super::requests::unknown_org;
 use super::{Homeward, Problems, now_ms, rfc3339};
+use crate::access::{Sight, reads_compartment};
 use crate::audit::AuditDraft;
-use crate::model::{Case, Consent, MatchNotice, Person};
+use crate::model::{Case, CompartmentEntry, Consent, MatchNotice, Person, Request};
 use crate::{Actor, CoreError, CoreResult, lifecycle, normalise};
 
 /// Largest page of the disclosure log.
@@ -97,6 +101,139 @@ impl Homeward {
                 .await?;
         }
         self.case_detail(actor, id).await
+    }
+
+    /// The compartment entries of a case the actor sees with `seen`, if its
+    /// role and the grants let it read them (the read is audited; a
+    /// grantee's read is a disclosure).
+    pub(crate) async fn compartment_view(
+        &self,
+        actor: &Actor,
+        case: &Case,
+        seen: Sight,
+        requests: &[Request],
+    ) -> CoreResult<Option<Vec<CompartmentEntryView>>> {
+        if !reads_compartment(actor, seen) {
+            return Ok(None);
+        }
+        let entries = self.store.compartment(case.id).await?;
+        if !entries.is_empty() {
+            let audit = if case.org_id == actor.org_id {
+                AuditDraft::by(
+                    actor,
+                    "compartment.read",
+                    "case",
+                    case.id,
+                    json!({ "entries": entries.len() }),
+                )
+            } else {
+                super::cases::granted_read(
+                    actor,
+                    case,
+                    requests,
+                    "compartment.read",
+                    &[GrantField::CriminalJustice],
+                )
+            };
+            self.store.append_audit(vec![audit]).await?;
+        }
+        let ids: Vec<UserId> = entries.iter().map(|e| e.author).collect();
+        let emails: HashMap<UserId, String> =
+            self.store.user_emails(&ids).await?.into_iter().collect();
+        Ok(Some(
+            entries
+                .iter()
+                .map(|e| CompartmentEntryView {
+                    id: e.id,
+                    kind: e.kind,
+                    outcome: e.outcome,
+                    body: e.body.clone(),
+                    author: emails.get(&e.author).cloned().unwrap_or_default(),
+                    at: rfc3339(e.at_ms),
+                })
+                .collect(),
+        ))
+    }
+
+    /// The criminal-justice compartment of a case (criminal-justice staff of
+    /// the owner, or of a request's recipient granted it).
+    pub async fn compartment(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+    ) -> CoreResult<Vec<CompartmentEntryView>> {
+        let case = self
+            .store
+            .case(id)
+            .await?
+            .ok_or(CoreError::NotFound { what: "case" })?;
+        let requests = self.store.requests_of_case(id).await?;
+        let seen = self.case_sight(actor, &case, &requests).await?;
+        if seen == Sight::None {
+            return Err(CoreError::NotFound { what: "case" });
+        }
+        self.compartment_view(actor, &case, seen, &requests)
+            .await?
+            .ok_or(CoreError::Forbidden {
+                role: actor.role.to_string(),
+                action: "read the criminal-justice compartment",
+            })
+    }
+
+    /// Adds a screening, warrant check or note to the compartment of a case
+    /// of the actor's organisation (its criminal-justice staff).
+    pub async fn add_compartment_entry(
+        &self,
+        actor: &Actor,
+        id: CaseId,
+        input: CompartmentInput,
+    ) -> CoreResult<Vec<CompartmentEntryView>> {
+        let case = self
+            .store
+            .case(id)
+            .await?
+            .filter(|c| c.org_id == actor.org_id)
+            .ok_or(CoreError::NotFound { what: "case" })?;
+        if actor.role != Role::CriminalJustice {
+            return Err(CoreError::Forbidden {
+                role: actor.role.to_string(),
+                action: "write in the criminal-justice compartment",
+            });
+        }
+        let mut p = Problems::default();
+        let body = p.text("body", Some(&input.body), normalise::MAX_LONG);
+        if body.is_none() {
+            p.add("body", "the entry is empty");
+        }
+        match (input.kind, input.outcome) {
+            (CompartmentKind::Screening, None) => {
+                p.add("outcome", "a screening records its outcome")
+            }
+            (CompartmentKind::WarrantCheck | CompartmentKind::Note, Some(_)) => {
+                p.add("outcome", "only a screening has an outcome")
+            }
+            _ => {}
+        }
+        p.finish()?;
+        let entry = CompartmentEntry {
+            id: CompartmentEntryId::new(),
+            case_id: id,
+            org_id: case.org_id,
+            kind: input.kind,
+            outcome: input.outcome,
+            body: body.unwrap_or_default(),
+            author: actor.user_id,
+            at_ms: now_ms(),
+        };
+        let audit = AuditDraft::by(
+            actor,
+            "compartment.add",
+            "case",
+            id,
+            json!({ "entry": entry.id, "kind": entry.kind, "outcome": entry.outcome }),
+        );
+        self.store.insert_compartment_entry(&entry, audit).await?;
+        self.compartment(actor, id).await
     }
 
     /// Records the subject's consent on a case of the actor's organisation.

@@ -91,8 +91,12 @@ impl Homeward {
         } else {
             (Vec::new(), Vec::new())
         };
+        let compartment = self
+            .compartment_view(actor, &b.case, seen, requests)
+            .await?;
         let requests = self.case_requests(actor, requests).await?;
         Ok(CaseDetail {
+            compartment,
             case,
             release_mode: b.case.release_mode,
             still_held: b.case.still_held,

@@ -144,6 +144,7 @@ where
     requests::request_grants(fresh().await).await?;
     requests::still_held_and_consent(fresh().await).await?;
     requests::blind_match_notices(fresh().await).await?;
+    requests::compartment(fresh().await).await?;
     account_security(fresh().await).await?;
     retention(fresh().await).await?;
     Ok(())

@@ -5,8 +5,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use homeward_core::model::RequestFilter;
 use homeward_types::wire::{
-    CaseDetail, ConsentInput, ConsentView, DisclosurePage, Problem, RequestInput,
-    RequestMessageInput, RequestPage, RequestTransitionInput, RequestView, StillHeldInput,
+    CaseDetail, CompartmentEntryView, CompartmentInput, ConsentInput, ConsentView, DisclosurePage,
+    Problem, RequestInput, RequestMessageInput, RequestPage, RequestTransitionInput, RequestView,
+    StillHeldInput,
 };
 use homeward_types::{CaseId, ConsentId, RequestId, RequestState};
 use serde::Deserialize;
@@ -217,5 +218,39 @@ pub async fn list_disclosures(
             .hw
             .disclosures(&actor, before, q.limit.unwrap_or(100))
             .await?,
+    ))
+}
+
+/// The criminal-justice compartment of a case: its screenings, warrant checks
+/// and notes (criminal-justice staff of the owner, or of a request's
+/// recipient granted it; 403 for every other role).
+#[utoipa::path(get, path = "/api/v1/cases/{id}/compartment", tag = "sharing",
+    params(("id" = String, Path, description = "Case id")),
+    responses((status = 200, body = [CompartmentEntryView]), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_compartment(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<CaseId>,
+) -> Result<Json<Vec<CompartmentEntryView>>, ApiError> {
+    Ok(Json(state.hw.compartment(&actor, id).await?))
+}
+
+/// Adds a screening, warrant check or note to the compartment of one of your
+/// organisation's cases (its criminal-justice staff).
+#[utoipa::path(post, path = "/api/v1/cases/{id}/compartment", tag = "sharing",
+    request_body = CompartmentInput, params(("id" = String, Path, description = "Case id")),
+    responses((status = 201, body = [CompartmentEntryView]), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn add_compartment_entry(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<CaseId>,
+    ApiJson(input): ApiJson<CompartmentInput>,
+) -> Result<(StatusCode, Json<Vec<CompartmentEntryView>>), ApiError> {
+    Ok((
+        StatusCode::CREATED,
+        Json(state.hw.add_compartment_entry(&actor, id, input).await?),
     ))
 }

@@ -7,7 +7,10 @@ use homeward_core::CoreError;
 use homeward_types::wire::{
     CaseDetail, MarkingInput, NoteInput, OrganisationView, SharingGroupView, TransitionInput,
 };
-use homeward_types::{CaseId, CaseState, ConsentScope, Marking, ReleaseMode, SharingGroupId};
+use homeward_types::{
+    CaseId, CaseState, CompartmentKind, ConsentScope, Marking, ReleaseMode, ScreeningOutcome,
+    SharingGroupId,
+};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -205,6 +208,31 @@ fn view(
                         label for="given_on" { "Given on" } input #given_on name="given_on" type="date" required;
                         label for="expires_on" { "Until" } input #expires_on name="expires_on" type="date";
                         button type="submit" { "Record consent" }
+                    }
+                }
+            }
+        }
+        @if let Some(entries) = &d.compartment {
+            section.card #compartment {
+                h2 { "Criminal-justice compartment " span.muted { "(criminal-justice staff only)" } }
+                @if entries.is_empty() { p.muted { "No entries." } }
+                ol.timeline { @for e in entries {
+                    li { span.when { (minute(&e.at)) } (e.kind.as_str().replace('_', " "))
+                        @if let Some(o) = e.outcome { " — " strong { (o.as_str().replace('_', " ")) } }
+                        span.muted { " — " (e.author) }
+                        div.reason { (e.body) } }
+                } }
+                @if owner {
+                    form method="post" action={"/cases/" (c.id) "/compartment"} {
+                        input type="hidden" name="csrf" value=(shell.csrf);
+                        label for="cj_kind" { "Kind" }
+                        select #cj_kind name="kind" { @for k in CompartmentKind::ALL { option value=(k.as_str()) { (k.as_str().replace('_', " ")) } } }
+                        label for="cj_outcome" { "Screening outcome" }
+                        select #cj_outcome name="outcome" { option value="" { "—" }
+                            @for o in ScreeningOutcome::ALL { option value=(o.as_str()) { (o.as_str().replace('_', " ")) } } }
+                        label for="cj_body" { "Entry" }
+                        textarea #cj_body name="body" rows="2" required {}
+                        button type="submit" { "Add to compartment" }
                     }
                 }
             }

@@ -8,12 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use homeward_core::CoreError;
 use homeward_core::model::RequestFilter;
 use homeward_types::wire::{
-    ConsentInput, OrganisationView, RequestInput, RequestMessageInput, RequestTransitionInput,
-    RequestView, StillHeldInput,
+    CompartmentInput, ConsentInput, OrganisationView, RequestInput, RequestMessageInput,
+    RequestTransitionInput, RequestView, StillHeldInput,
 };
 use homeward_types::{
-    CaseId, ConsentId, ConsentScope, GrantField, NoticeId, OrgId, RequestId, RequestKind,
-    RequestState,
+    CaseId, CompartmentKind, ConsentId, ConsentScope, GrantField, NoticeId, OrgId, RequestId,
+    RequestKind, RequestState, ScreeningOutcome,
 };
 use maud::{Markup, html};
 use serde::Deserialize;
@@ -48,6 +48,9 @@ pub fn field_label(f: GrantField) -> &'static str {
         GrantField::LastSeenPlace => "last known place",
         GrantField::Narrative => "report narrative",
         GrantField::Reporter => "reporter and their contact",
+        GrantField::CriminalJustice => {
+            "criminal-justice compartment (their criminal-justice staff)"
+        }
     }
 }
 
@@ -333,6 +336,7 @@ pub struct NewRequestForm {
     grant_last_seen_place: String,
     grant_narrative: String,
     grant_reporter: String,
+    grant_criminal_justice: String,
 }
 
 impl NewRequestForm {
@@ -345,6 +349,7 @@ impl NewRequestForm {
             GrantField::LastSeenPlace => &self.grant_last_seen_place,
             GrantField::Narrative => &self.grant_narrative,
             GrantField::Reporter => &self.grant_reporter,
+            GrantField::CriminalJustice => &self.grant_criminal_justice,
         };
         !v.is_empty()
     }
@@ -675,4 +680,56 @@ pub async fn disclosures(State(state): State<AppState>, user: WebUser) -> Respon
         }
     };
     page("Disclosure log", Some(&shell), body).into_response()
+}
+
+/// The compartment form.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CompartmentForm {
+    csrf: String,
+    kind: String,
+    outcome: String,
+    body: String,
+}
+
+/// POST /cases/{id}/compartment
+pub async fn compartment(
+    State(state): State<AppState>,
+    user: WebUser,
+    Path(id): Path<String>,
+    Form(f): Form<CompartmentForm>,
+) -> Response {
+    if !user.csrf_ok(&f.csrf) {
+        return crate::auth::csrf_failed();
+    }
+    let Ok(case) = id.parse::<CaseId>() else {
+        return error_response(&CoreError::NotFound { what: "case" });
+    };
+    let field = |field: &str, e: homeward_types::ParseError| {
+        CoreError::Invalid(vec![homeward_types::wire::FieldError {
+            field: field.into(),
+            message: e.to_string(),
+        }])
+    };
+    let kind = match f.kind.parse::<CompartmentKind>() {
+        Ok(k) => k,
+        Err(e) => return back_to_case(case, Err(field("kind", e))),
+    };
+    let outcome = match f.outcome.trim() {
+        "" => None,
+        o => match o.parse::<ScreeningOutcome>() {
+            Ok(o) => Some(o),
+            Err(e) => return back_to_case(case, Err(field("outcome", e))),
+        },
+    };
+    let input = CompartmentInput {
+        kind,
+        outcome,
+        body: f.body,
+    };
+    let r = state
+        .hw
+        .add_compartment_entry(&user.actor, case, input)
+        .await;
+    back_to_case(case, r.map(|_| ()))
 }

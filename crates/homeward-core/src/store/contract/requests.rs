@@ -413,3 +413,87 @@ pub async fn blind_match_notices(store: Arc<dyn Store>) -> Result<(), Failure> {
     );
     Ok(())
 }
+
+/// The criminal-justice compartment is read by the owner's criminal-justice
+/// staff and, through a request granting it, the recipient police's; never
+/// by other roles; the grantee's read is a disclosure.
+pub async fn compartment(store: Arc<dyn Store>) -> Result<(), Failure> {
+    let w = world(store.clone()).await?;
+    let cj = |email: &'static str, org| {
+        let hw = w.hw.clone();
+        async move {
+            ok(
+                hw.create_user(Credential::Cli, org, email, Role::CriminalJustice, Some(PW))
+                    .await,
+                "create user",
+            )?;
+            Ok::<Actor, Failure>(ok(hw.login(email, PW).await, "login")?.actor)
+        }
+    };
+    let hk_cj = cj("cj@hk.example", w.hk.org_id).await?;
+    let th_cj = cj("cj@th.example", w.th.org_id).await?;
+    let case = ok(
+        w.hw.file_report(&w.hk, sample_report("CHAN Wai Kit", "陳偉傑"))
+            .await,
+        "file",
+    )?;
+    let entry = homeward_types::wire::CompartmentInput {
+        kind: homeward_types::CompartmentKind::Screening,
+        outcome: Some(homeward_types::ScreeningOutcome::IdentifiedVictim),
+        body: "Forced labour indicators: debt, confiscated passport.".into(),
+    };
+    let r =
+        w.hw.add_compartment_entry(&w.hk, case.case_id, entry.clone())
+            .await;
+    check!(
+        matches!(r, Err(CoreError::Forbidden { .. })),
+        "officers do not write the compartment"
+    );
+    let mut bad = entry.clone();
+    bad.outcome = None;
+    let r = w.hw.add_compartment_entry(&hk_cj, case.case_id, bad).await;
+    check!(invalid_on(&r, "outcome"), "a screening needs its outcome");
+    ok(
+        w.hw.add_compartment_entry(&hk_cj, case.case_id, entry)
+            .await,
+        "add",
+    )?;
+    let d = ok(w.hw.case_detail(&hk_cj, case.case_id).await, "cj reads")?;
+    check!(
+        d.compartment.as_ref().is_some_and(|c| c.len() == 1),
+        "owner's cj staff read it"
+    );
+    let d = ok(w.hw.case_detail(&w.hk, case.case_id).await, "officer reads")?;
+    check!(d.compartment.is_none(), "the owner's officers do not");
+
+    let mut req = request(case.case_id, w.th.org_id, RequestKind::Identify);
+    req.grant = vec![GrantField::Names, GrantField::CriminalJustice];
+    req.send = true;
+    ok(
+        w.hw.create_request(&w.hk, req).await,
+        "request granting the compartment",
+    )?;
+    let d = ok(
+        w.hw.case_detail(&th_cj, case.case_id).await,
+        "grantee cj reads",
+    )?;
+    check!(
+        d.compartment.as_ref().is_some_and(|c| c.len() == 1),
+        "the grantee's cj staff read it"
+    );
+    let r = w.hw.compartment(&w.th, case.case_id).await;
+    check!(
+        matches!(r, Err(CoreError::Forbidden { .. })),
+        "the grantee's officers do not"
+    );
+    let log = ok(
+        store.disclosures(w.hk.org_id, None, 50).await,
+        "disclosures",
+    )?;
+    check!(
+        log.iter().any(|d| d.action == "compartment.read"
+            && d.disclosure.fields == vec![GrantField::CriminalJustice]),
+        "the grantee's read is a disclosure"
+    );
+    Ok(())
+}

@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use crate::block;
 use crate::compare::{Comparison, FIELDS, NAME, add_name, compare, compare_without_name};
 use crate::model::{
-    LeaveOneOut, MAX_LEVELS, Model, NoFrequencies, Score, TermFrequencies, count_levels,
+    KeyCounts, LeaveOneOut, MAX_LEVELS, Model, NoFrequencies, Score, TermFrequencies, count_levels,
 };
 use crate::record::Prepared;
 
@@ -65,16 +65,16 @@ pub struct BatchResult {
 }
 
 /// Term frequencies over a record set: key 0 holds the population.
-pub fn frequencies(records: &[Prepared]) -> HashMap<u64, u32> {
-    let mut tf: HashMap<u64, u32> = records
+pub fn frequencies(records: &[Prepared]) -> KeyCounts {
+    let mut tf: KeyCounts = records
         .par_iter()
-        .fold(HashMap::new, |mut m: HashMap<u64, u32>, p| {
+        .fold(KeyCounts::default, |mut m: KeyCounts, p| {
             for k in block::tf_keys(p) {
                 *m.entry(k).or_default() += 1;
             }
             m
         })
-        .reduce(HashMap::new, |mut a, b| {
+        .reduce(KeyCounts::default, |mut a, b| {
             for (k, v) in b {
                 *a.entry(k).or_default() += v;
             }

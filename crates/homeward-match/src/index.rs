@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::block;
 use crate::compare::compare;
-use crate::model::{FieldExplanation, Model};
+use crate::model::{FieldExplanation, KeyCounts, Model};
 use crate::record::{FieldError, PersonRecord, Prepared, prepare};
 
 /// Blocks bigger than this are skipped at query time (a very common name pair); other keys of
@@ -37,7 +37,7 @@ pub struct MatchIndex {
     records: Vec<Option<Prepared>>,
     by_id: HashMap<String, u32>,
     blocks: HashMap<u64, Vec<u32>>,
-    tf: HashMap<u64, u32>,
+    tf: KeyCounts,
 }
 
 impl MatchIndex {
@@ -49,7 +49,7 @@ impl MatchIndex {
             records: Vec::new(),
             by_id: HashMap::new(),
             blocks: HashMap::new(),
-            tf: HashMap::new(),
+            tf: KeyCounts::default(),
         }
     }
 

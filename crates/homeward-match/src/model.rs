@@ -71,7 +71,29 @@ impl TermFrequencies for NoFrequencies {
     }
 }
 
-impl TermFrequencies for HashMap<u64, u32> {
+/// Hasher for keys that are already well-mixed 64-bit hashes (name, phone and date keys):
+/// SipHash over them would only cost time in the hottest lookups of a batch.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0 ^ (self.0 >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0 ^ n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+/// Counts of term-frequency keys (key 0 holds the population).
+pub type KeyCounts = HashMap<u64, u32, std::hash::BuildHasherDefault<KeyHasher>>;
+
+impl<S: std::hash::BuildHasher> TermFrequencies for HashMap<u64, u32, S> {
     fn population(&self) -> usize {
         self.get(&0).copied().unwrap_or(0) as usize
     }
@@ -82,7 +104,7 @@ impl TermFrequencies for HashMap<u64, u32> {
 
 /// Term frequencies seen from a record that is itself counted: leave-one-out, so a name
 /// carried by just the two records being compared counts as rare, not as common.
-pub struct LeaveOneOut<'a>(pub &'a HashMap<u64, u32>);
+pub struct LeaveOneOut<'a>(pub &'a KeyCounts);
 
 impl TermFrequencies for LeaveOneOut<'_> {
     fn population(&self) -> usize {

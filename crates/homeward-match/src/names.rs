@@ -111,6 +111,7 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
         phon.push((tagged(TAG_PHON, &phonetic_key(&y)), sys));
         spell.push((tagged(TAG_EXACT, &y), sys));
     }
+    let thai_key = thai_key(word).unwrap_or_else(|| phon.first().map_or(0, |k| k.0));
     with_sig(Token {
         sig: (0, 0),
         text: word.to_owned(),
@@ -120,7 +121,7 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
         han: false,
         thai: sys == Sys::Thai,
         thai_context: sys == Sys::Thai,
-        thai_key: thai_key(word),
+        thai_key,
         initial: word.len() == 1,
         // Only reasonably specific syllables: one that can stand for dozens of characters
         // ("li", "wai") says little across systems and costs the most to compare, so it is
@@ -147,13 +148,17 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
 /// See [`Token::thai_key`]: a "u" between consonants becomes "a". English-style spellings of
 /// Thai names write the short vowel of ั as "u" as often as "a" (มั่น Mun/Man, ปัญญา
 /// Punya/Panya, ดำ Dum/Dam); other languages' u stays apart because the key is only used in a
-/// Thai context.
-fn thai_key(word: &str) -> u64 {
+/// Thai context. `None` when there is nothing to fold: the key is then the word's own
+/// phonetic key.
+fn thai_key(word: &str) -> Option<u64> {
     let b = word.as_bytes();
     let consonant = |i: usize| {
         b.get(i)
             .is_some_and(|c| c.is_ascii_alphabetic() && !b"aeiouy".contains(c))
     };
+    if !(1..b.len()).any(|i| b[i] == b'u' && consonant(i - 1) && consonant(i + 1)) {
+        return None;
+    }
     let folded: String = b
         .iter()
         .enumerate()
@@ -165,7 +170,7 @@ fn thai_key(word: &str) -> u64 {
             }
         })
         .collect();
-    tagged(TAG_PHON, &phonetic_key(&folded))
+    Some(tagged(TAG_PHON, &phonetic_key(&folded)))
 }
 
 /// Most splits kept for one word.
@@ -183,8 +188,12 @@ fn syllable_halves(word: &str) -> Vec<(&'static [u16], &'static [u16])> {
         if x.len() > 6 || y.len() > 6 {
             continue;
         }
-        let (cx, cy) = (han::spelled(x), han::spelled(y));
-        if !cx.is_empty() && !cy.is_empty() {
+        let cx = han::spelled(x);
+        if cx.is_empty() {
+            continue;
+        }
+        let cy = han::spelled(y);
+        if !cy.is_empty() {
             out.push((cx, cy));
             if out.len() == MAX_HALVES {
                 break;

@@ -472,6 +472,32 @@ mod tests {
     }
 
     #[test]
+    fn m_from_document_anchored_pairs() {
+        let pair = |date: u8| {
+            let mut levels = [MISSING; 11];
+            levels[5] = crate::ident::DocLevel::Same as u8;
+            levels[1] = date;
+            Comparison {
+                levels,
+                ..Default::default()
+            }
+        };
+        let mut cands: Vec<Comparison> = (0..100).map(|_| pair(5)).collect();
+        cands.extend((0..200).map(|_| pair(6)));
+        let mut m = Model::default_model();
+        m.m_from_documents(&cands[..150]);
+        // Too few anchored pairs: unchanged.
+        assert_eq!(m, Model::default_model());
+        m.m_from_documents(&cands);
+        let dob = &m.fields[1].m;
+        assert!((dob[5] - 100.0 / 320.0).abs() < 0.02, "{dob:?}");
+        assert!(dob.iter().all(|x| *x >= 0.004), "{dob:?}");
+        assert!((dob.iter().sum::<f64>() - 1.0).abs() < 1e-9);
+        // Fields without anchored observations keep their shape.
+        assert_eq!(m.fields[4], Model::default_model().fields[4]);
+    }
+
+    #[test]
     fn the_issue_example_matches_and_explains() -> Result<(), crate::record::FieldError> {
         let a = prepare(&rec(&["陳偉傑"], "2001-03-14", "+852 9123 4567"), true)?;
         let b = prepare(&rec(&["CHAN Wai Kit"], "2001", "9123-4567"), true)?;

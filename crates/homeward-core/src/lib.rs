@@ -18,6 +18,7 @@ pub mod totp;
 pub use actor::{Actor, Credential};
 pub use error::{CoreError, CoreResult, StoreError};
 pub use service::{
-    AccountPolicy, DEFAULT_RETENTION_DAYS, Homeward, PURGE_MARKER, PurgeReport, SESSION_TTL_MS,
-    SessionState, SignedIn, TotpEnrolment, now_ms, rfc3339,
+    AccountPolicy, DEFAULT_RETENTION_DAYS, Homeward, PURGE_MARKER, PurgeReport, RescueListInput,
+    SESSION_TTL_MS, SessionState, SignedIn, TotpEnrolment, Uploader, now_ms, person_record,
+    rfc3339,
 };

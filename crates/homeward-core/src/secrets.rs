@@ -69,7 +69,12 @@ pub fn new_password() -> String {
 
 /// SHA-256 of a secret, hex: what the database keeps.
 pub fn digest(secret: &str) -> String {
-    hex::encode(Sha256::digest(secret.as_bytes()))
+    file_digest(secret.as_bytes())
+}
+
+/// SHA-256 of bytes, hex (e.g. of an uploaded file, for the audit).
+pub fn file_digest(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }
 
 #[cfg(test)]

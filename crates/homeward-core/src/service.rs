@@ -7,6 +7,7 @@ mod cases;
 mod groups;
 mod privacy;
 mod requests;
+mod rescue;
 mod retention;
 mod signin;
 mod sites;
@@ -24,6 +25,7 @@ use crate::model::Organisation;
 use crate::store::Store;
 use crate::{CoreError, CoreResult};
 
+pub use rescue::{RescueListInput, Uploader, person_record};
 pub use retention::{DEFAULT_RETENTION_DAYS, PURGE_MARKER, PurgeReport};
 pub use signin::{SessionState, SignedIn, TotpEnrolment};
 

@@ -8,7 +8,7 @@ pub mod contract;
 
 use async_trait::async_trait;
 use homeward_types::{
-    CaseId, CaseState, ConsentId, Marking, NoticeId, OrgId, RequestId, RequestState,
+    CaseId, CaseState, ConsentId, ListMatchId, Marking, NoticeId, OrgId, RequestId, RequestState,
     SharingGroupId, SiteId, TokenId, UserId,
 };
 
@@ -17,8 +17,9 @@ use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    LoginFailure, LoginThrottle, MatchNotice, Note, Organisation, Person, Report, Request,
-    RequestEvent, RequestFilter, Session, SharingGroup, Site, TotpUse, Transition, User,
+    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Note, Organisation, Person, Report,
+    Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse,
+    Transition, User,
 };
 
 /// Result of store calls.
@@ -267,6 +268,35 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// A case's compartment, oldest first.
     async fn compartment(&self, case: CaseId) -> StoreResult<Vec<CompartmentEntry>>;
+
+    /// One page of cases not in `exclude` states with their subjects, by id
+    /// (for reconciling rescue lists against every open case).
+    async fn case_persons(
+        &self,
+        exclude: &[CaseState],
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<(Case, Person)>>;
+    /// Records a rescue list and its possible matches.
+    async fn insert_rescue_list(
+        &self,
+        list: &RescueList,
+        matches: &[ListMatch],
+        audit: Vec<AuditDraft>,
+    ) -> StoreResult<()>;
+    /// The list matches of `owner`'s cases, newest list first.
+    async fn list_matches(&self, owner: OrgId) -> StoreResult<Vec<(ListMatch, RescueList)>>;
+    /// One list match with its list.
+    async fn list_match(&self, id: ListMatchId) -> StoreResult<Option<(ListMatch, RescueList)>>;
+    /// Records a decision on a pending match; false if it was decided already.
+    async fn decide_list_match(
+        &self,
+        id: ListMatchId,
+        status: &str,
+        by: UserId,
+        at_ms: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<bool>;
 
     /// Disclosures of `owner`'s data, newest first, with `seq < before`.
     async fn disclosures(

@@ -231,7 +231,7 @@ impl SqlStore {
 
     /// A person with names, documents and contacts: two queries (the three
     /// lists come back as one `UNION ALL`, tagged by part).
-    async fn person_on(
+    pub(crate) async fn person_on(
         conn: &mut AnyConnection,
         id: PersonId,
     ) -> Result<Option<Person>, StoreError> {

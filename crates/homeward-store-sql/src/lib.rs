@@ -4,6 +4,7 @@ mod accounts;
 mod cases;
 mod groups;
 mod requests;
+mod rescue;
 mod retention;
 mod rows;
 mod store;

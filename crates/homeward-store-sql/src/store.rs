@@ -7,12 +7,12 @@ use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    LoginFailure, LoginThrottle, MatchNotice, Note, Organisation, Request, RequestEvent,
-    RequestFilter, Session, SharingGroup, Site, TotpUse, User,
+    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Note, Organisation, Person, Request,
+    RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse, User,
 };
 use homeward_core::store::{NewCase, StateChange, Store, StoreResult};
 use homeward_types::{
-    CaseId, CaseState, ConsentId, Marking, NoticeId, OrgId, RequestId, RequestState,
+    CaseId, CaseState, ConsentId, ListMatchId, Marking, NoticeId, OrgId, RequestId, RequestState,
     SharingGroupId, SiteId, TokenId, UserId,
 };
 
@@ -534,6 +534,44 @@ impl Store for SqlStore {
 
     async fn compartment(&self, case: CaseId) -> StoreResult<Vec<CompartmentEntry>> {
         self.compartment_impl(case).await
+    }
+
+    async fn case_persons(
+        &self,
+        exclude: &[CaseState],
+        after: Option<CaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<(Case, Person)>> {
+        self.case_persons_impl(exclude, after, limit).await
+    }
+
+    async fn insert_rescue_list(
+        &self,
+        list: &RescueList,
+        matches: &[ListMatch],
+        audit: Vec<Draft>,
+    ) -> StoreResult<()> {
+        self.insert_rescue_list_impl(list, matches, audit).await
+    }
+
+    async fn list_matches(&self, owner: OrgId) -> StoreResult<Vec<(ListMatch, RescueList)>> {
+        self.list_matches_impl(owner).await
+    }
+
+    async fn list_match(&self, id: ListMatchId) -> StoreResult<Option<(ListMatch, RescueList)>> {
+        self.list_match_impl(id).await
+    }
+
+    async fn decide_list_match(
+        &self,
+        id: ListMatchId,
+        status: &str,
+        by: UserId,
+        at_ms: i64,
+        audit: Draft,
+    ) -> StoreResult<bool> {
+        self.decide_list_match_impl(id, status, by, at_ms, audit)
+            .await
     }
 
     async fn disclosures(

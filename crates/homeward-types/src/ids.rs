@@ -73,5 +73,9 @@ id_type!(/// A consent record.
     ConsentId, "consent id");
 id_type!(/// A notice that another organisation holds a possible match.
     NoticeId, "notice id");
+id_type!(/// A rescue list (released or raided people, as published).
+    RescueListId, "rescue list id");
+id_type!(/// A row of a rescue list possibly matching an open case.
+    ListMatchId, "list match id");
 id_type!(/// An entry of a case's criminal-justice compartment.
     CompartmentEntryId, "compartment entry id");

@@ -2,6 +2,7 @@
 
 mod enums;
 mod ids;
+mod rescue;
 mod sharing;
 pub mod wire;
 

@@ -5,6 +5,7 @@ pub mod cases;
 mod groups;
 mod me;
 mod requests;
+mod rescue;
 mod screen;
 mod sites;
 mod tokens;
@@ -64,6 +65,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::record_consent))
         .routes(routes!(requests::revoke_consent))
         .routes(routes!(requests::list_disclosures))
+        .routes(routes!(rescue::reconcile))
+        .routes(routes!(rescue::list_matches))
+        .routes(routes!(rescue::decide))
         .routes(routes!(
             requests::get_compartment,
             requests::add_compartment_entry

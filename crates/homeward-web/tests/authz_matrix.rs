@@ -69,6 +69,9 @@ enum Rule {
     Session,
     /// The signed-in user's own account: second factor, tokens, sessions.
     Account,
+    /// A rescue-list match: decided by the writers of the matched case's
+    /// owner only (contract-tested: `rescue_list_reconciliation`).
+    ListMatchOwner,
     /// The criminal-justice compartment: criminal-justice staff of the
     /// owner or of a grantee; 403 for other roles that see the case.
     Compartment,
@@ -124,6 +127,13 @@ const API: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/me/sessions/revoke", Rule::Account),
     ("POST", "/api/v1/users/{id}/disable", Rule::AdminOnly),
     ("GET", "/api/v1/cases/{id}/compartment", Rule::Compartment),
+    ("POST", "/api/v1/rescue-lists", Rule::WriterCreate),
+    ("GET", "/api/v1/rescue-lists/matches", Rule::AnyUser),
+    (
+        "POST",
+        "/api/v1/rescue-lists/matches/{id}/decision",
+        Rule::ListMatchOwner,
+    ),
     ("POST", "/api/v1/cases/{id}/compartment", Rule::Compartment),
 ];
 
@@ -629,6 +639,7 @@ fn body_for(path: &str) -> &'static str {
             r#"{"scope":"publish","language":"en","given_by":"the person","given_on":"2026-01-01"}"#
         }
         "messages" => r#"{"body":"matrix message"}"#,
+        "decision" => r#"{"confirm":false}"#,
         _ => "{}",
     }
 }

@@ -211,3 +211,56 @@ pub struct CompartmentEntry {
     /// When.
     pub at_ms: i64,
 }
+
+/// A rescue list as uploaded: who published it, its name and the digest of
+/// the original file (kept for audit).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RescueList {
+    /// Id.
+    pub id: homeward_types::RescueListId,
+    /// The uploading organisation.
+    pub org_id: OrgId,
+    /// Name, e.g. "Myawaddy handover, 2026-11-20".
+    pub name: String,
+    /// SHA-256 of the file as uploaded.
+    pub file_sha256: String,
+    /// Rows read.
+    pub rows: usize,
+    /// Rows that could not be used.
+    pub unusable: usize,
+    /// Release mode a confirmed match records.
+    pub release_mode: homeward_types::ReleaseMode,
+    /// Uploaded by.
+    pub created_by: Option<UserId>,
+    /// Uploaded.
+    pub created_ms: i64,
+}
+
+/// A row of a rescue list that may be an open case of `owner_org`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListMatch {
+    /// Id.
+    pub id: homeward_types::ListMatchId,
+    /// The list.
+    pub list_id: homeward_types::RescueListId,
+    /// 1-based row.
+    pub row: usize,
+    /// The row as written.
+    pub row_text: String,
+    /// The case.
+    pub case_id: CaseId,
+    /// Its owner (who is notified).
+    pub owner_org: OrgId,
+    /// Probability.
+    pub probability: f64,
+    /// Explanation.
+    pub explanation: String,
+    /// `matched` or `review`.
+    pub strength: String,
+    /// `pending`, `confirmed`, `rejected`.
+    pub status: String,
+    /// Decided by.
+    pub decided_by: Option<UserId>,
+    /// Decided.
+    pub decided_ms: Option<i64>,
+}

@@ -145,6 +145,7 @@ where
     requests::still_held_and_consent(fresh().await).await?;
     requests::blind_match_notices(fresh().await).await?;
     requests::compartment(fresh().await).await?;
+    requests::rescue_list_reconciliation(fresh().await).await?;
     account_security(fresh().await).await?;
     retention(fresh().await).await?;
     Ok(())

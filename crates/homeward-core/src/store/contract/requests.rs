@@ -497,3 +497,149 @@ pub async fn compartment(store: Arc<dyn Store>) -> Result<(), Failure> {
     );
     Ok(())
 }
+
+fn list_row(
+    n: usize,
+    names: &[&str],
+    dob: &str,
+    nat: &str,
+    passport: Option<&str>,
+) -> homeward_match::PersonRecord {
+    homeward_match::PersonRecord {
+        record_id: n.to_string(),
+        names: names.iter().map(|s| (*s).to_string()).collect(),
+        birth_date: Some(dob.into()).filter(|d: &String| !d.is_empty()),
+        nationality: Some(nat.into()).filter(|d: &String| !d.is_empty()),
+        passport_no: passport.map(str::to_string),
+        ..homeward_match::PersonRecord::default()
+    }
+}
+
+/// A third organisation reconciles a rescue list written in several scripts
+/// against two organisations' open cases: each owner is notified of exactly
+/// its own matches, the uploader of nothing of theirs; a confirmation moves
+/// the case to released with the list's release mode.
+pub async fn rescue_list_reconciliation(store: Arc<dyn Store>) -> Result<(), Failure> {
+    let w = world(store).await?;
+    let ngo = user_of(
+        &w.hw,
+        OrgKind::Ngo,
+        "Receiving NGO (test)",
+        "intake@ngo.example",
+    )
+    .await?;
+    let hk_case = ok(
+        w.hw.file_report(&w.hk, sample_report("CHAN Wai Kit", "陳偉傑"))
+            .await,
+        "file",
+    )?;
+    let mut th_report = sample_report("SOMCHAI Jaidee", "สมชาย ใจดี");
+    th_report.subject.nationalities = vec!["TH".into()];
+    th_report.subject.birth_date = Some("1995-07-12".into());
+    th_report.subject.documents[0].number = "AA1234567".into();
+    th_report.subject.documents[0].issuing_state = Some("TH".into());
+    th_report.subject.contacts[0].value = "+66 81 234 5678".into();
+    let th_case = ok(w.hw.file_report(&w.th, th_report).await, "file")?;
+    let mut other = sample_report("NGUYEN Thi Lan", "Nguyễn Thị Lan");
+    other.subject.nationalities = vec!["VN".into()];
+    other.subject.birth_date = Some("1999-01-20".into());
+    other.subject.documents[0].number = "C7654321".into();
+    other.subject.contacts[0].value = "+84 90 123 4567".into();
+    ok(w.hw.file_report(&w.hk, other).await, "file")?;
+
+    let rows = vec![
+        list_row(1, &["Chan Wai-kit"], "04/03/2001", "HKG", Some("K00000001")),
+        list_row(
+            2,
+            &["สมชาย ใจดี", "Somchai Jaidee"],
+            "2538-07-12",
+            "Thailand",
+            None,
+        ),
+        list_row(3, &["Tran Van Minh"], "1990", "VN", None),
+        list_row(4, &[], "", "", None),
+    ];
+    let summary = ok(
+        w.hw.reconcile_rescue_list(
+            crate::Uploader::User(&ngo),
+            crate::RescueListInput {
+                name: "Myawaddy handover, 2026-11-20".into(),
+                file_sha256: "0".repeat(64),
+                release_mode: homeward_types::ReleaseMode::Handover,
+                rows,
+            },
+        )
+        .await,
+        "reconcile",
+    )?;
+    check!(
+        summary.rows == 4 && summary.unusable == 1,
+        "rows and unusable: {summary:?}"
+    );
+    check!(
+        summary.matched == 2,
+        "two rows confidently matched: {summary:?}"
+    );
+    check!(
+        summary.notified_organisations == 2,
+        "both owners notified: {summary:?}"
+    );
+    check!(
+        summary.own_matches.is_empty(),
+        "the uploader sees nothing of others' cases"
+    );
+    let hk = ok(w.hw.list_matches(&w.hk).await, "hk matches")?;
+    check!(
+        hk.len() == 1 && hk[0].case_id == hk_case.case_id && hk[0].row == 1,
+        "HK is told of exactly its row: {hk:?}"
+    );
+    let th = ok(w.hw.list_matches(&w.th).await, "th matches")?;
+    check!(
+        th.len() == 1 && th[0].case_id == th_case.case_id && th[0].row == 2,
+        "TH is told of exactly its row: {th:?}"
+    );
+    let r =
+        w.hw.decide_list_match(
+            &w.th,
+            hk[0].id,
+            homeward_types::wire::ListMatchDecision { confirm: true },
+        )
+        .await;
+    check!(
+        matches!(r, Err(CoreError::NotFound { .. })),
+        "only the owner decides"
+    );
+    let v = ok(
+        w.hw.decide_list_match(
+            &w.hk,
+            hk[0].id,
+            homeward_types::wire::ListMatchDecision { confirm: true },
+        )
+        .await,
+        "confirm",
+    )?;
+    check!(v.status == "confirmed", "confirmed");
+    let d = ok(w.hw.case_detail(&w.hk, hk_case.case_id).await, "read")?;
+    check!(
+        d.case.state == homeward_types::CaseState::Released
+            && d.release_mode == Some(homeward_types::ReleaseMode::Handover),
+        "the confirmed case is released by handover"
+    );
+    ok(
+        w.hw.decide_list_match(
+            &w.th,
+            th[0].id,
+            homeward_types::wire::ListMatchDecision { confirm: false },
+        )
+        .await,
+        "reject",
+    )?;
+    let d = ok(w.hw.case_detail(&w.th, th_case.case_id).await, "read")?;
+    check!(
+        d.case.state == homeward_types::CaseState::Reported,
+        "a rejected match moves nothing"
+    );
+    let verified = ok(w.hw.verify_audit().await, "verify")?;
+    check!(verified.is_ok(), "audit chain intact");
+    Ok(())
+}

@@ -1,0 +1,384 @@
+//! Rescue-list reconciliation (C3): a list of people released in a raid or
+//! handover is linked, with the matching engine, against every open case of
+//! the network. The uploader learns which rows are its own cases; each other
+//! owner is notified of the rows that may be its cases, and nothing of the
+//! others'; owners confirm (the case moves to `released`) or reject.
+
+use std::collections::{BTreeSet, HashMap};
+
+use homeward_match::{BatchOptions, Model, PersonRecord, prepare};
+use homeward_types::wire::{ListMatchDecision, ListMatchView, RescueListSummary, TransitionInput};
+use homeward_types::{
+    CaseState, ContactKind, DocumentKind, ListMatchId, OrgId, ReleaseMode, RescueListId,
+};
+use serde_json::json;
+
+use super::accounts::org_view;
+use super::requests::unknown_org;
+use super::{Homeward, Problems, now_ms};
+use crate::audit::AuditDraft;
+use crate::model::{Case, ListMatch, Person, RescueList};
+use crate::{Actor, CoreError, CoreResult, Credential, lifecycle};
+
+/// At or above: the row is confidently the person of the case.
+pub const MATCHED: f64 = 0.9;
+/// At or above (and below [`MATCHED`]): queued for the owner's review.
+pub const REVIEW: f64 = 0.5;
+/// Most rows in one list.
+pub const MAX_ROWS: usize = 200_000;
+
+/// A rescue list to reconcile.
+#[derive(Debug, Clone)]
+pub struct RescueListInput {
+    /// Name, e.g. "Myawaddy handover, 2026-11-20".
+    pub name: String,
+    /// SHA-256 of the file as received.
+    pub file_sha256: String,
+    /// How the people left (a confirmed match records it).
+    pub release_mode: ReleaseMode,
+    /// The rows, `record_id` being the 1-based row number.
+    pub rows: Vec<PersonRecord>,
+}
+
+/// Who uploads: a signed-in user, or an operator on the command line acting
+/// for an organisation.
+#[derive(Debug, Clone, Copy)]
+pub enum Uploader<'a> {
+    /// A user (officer, admin or criminal-justice staff).
+    User(&'a Actor),
+    /// The CLI, for this organisation.
+    Cli(OrgId),
+}
+
+/// The matching engine's record of a case's subject.
+pub fn person_record(case: &Case, p: &Person) -> PersonRecord {
+    let first = p.names.first();
+    PersonRecord {
+        record_id: case.id.to_string(),
+        names: p.names.iter().map(|n| n.text.clone()).collect(),
+        given_name: first.and_then(|n| n.given.clone()),
+        family_name: first.and_then(|n| n.family.clone()),
+        sex: p.sex.map(|s| s.as_str().to_string()),
+        birth_date: p.birth_date.clone(),
+        nationality: p.nationalities.first().cloned(),
+        phones: p
+            .contacts
+            .iter()
+            .filter(|c| matches!(c.kind, ContactKind::Phone | ContactKind::Whatsapp))
+            .map(|c| c.normalised.clone())
+            .collect(),
+        passport_no: p
+            .documents
+            .iter()
+            .find(|d| d.kind == DocumentKind::Passport)
+            .map(|d| d.number.clone()),
+        id_no: p
+            .documents
+            .iter()
+            .find(|d| d.kind != DocumentKind::Passport)
+            .map(|d| d.number.clone()),
+        handles: p
+            .contacts
+            .iter()
+            .filter(|c| !matches!(c.kind, ContactKind::Phone | ContactKind::Whatsapp))
+            .map(|c| format!("{}:{}", c.kind, c.normalised))
+            .collect(),
+        address: None,
+        postcode: None,
+        last_seen_place: None,
+    }
+}
+
+fn row_text(r: &PersonRecord) -> String {
+    let mut parts = vec![r.names.join(" / ")];
+    parts.extend(r.birth_date.clone());
+    parts.extend(r.nationality.clone());
+    parts.extend(r.passport_no.clone());
+    parts.extend(r.id_no.clone());
+    parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ")
+        .chars()
+        .take(500)
+        .collect()
+}
+
+impl Homeward {
+    /// Every open case with its subject, page by page.
+    async fn open_case_persons(&self) -> CoreResult<Vec<(Case, Person)>> {
+        let finals: Vec<CaseState> = CaseState::ALL
+            .iter()
+            .copied()
+            .filter(|s| lifecycle::is_final(*s))
+            .collect();
+        let mut out = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.store.case_persons(&finals, after, 5_000).await?;
+            let Some((last, _)) = page.last() else { break };
+            after = Some(last.id);
+            let full = page.len() == 5_000;
+            out.extend(page);
+            if !full {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// Links a rescue list against every open case of the network, records
+    /// it with the possible matches, and notifies the owners.
+    pub async fn reconcile_rescue_list(
+        &self,
+        by: Uploader<'_>,
+        input: RescueListInput,
+    ) -> CoreResult<RescueListSummary> {
+        let org = match by {
+            Uploader::User(actor) => {
+                super::cases::require_write(actor, "reconcile rescue lists")?;
+                actor.org_id
+            }
+            Uploader::Cli(org) => org,
+        };
+        let mut p = Problems::default();
+        let name = p.text("name", Some(&input.name), 200);
+        if name.is_none() {
+            p.add(
+                "name",
+                "name the list, e.g. \"Myawaddy handover, 2026-11-20\"",
+            );
+        }
+        if input.rows.len() > MAX_ROWS {
+            p.add("rows", format!("at most {MAX_ROWS} rows in one list"));
+        }
+        p.finish()?;
+        if self.org_cached(org).await?.is_none() {
+            return Err(CoreError::NotFound {
+                what: "organisation",
+            });
+        }
+        // Rows without a name or a document cannot be linked.
+        let mut usable = Vec::new();
+        let mut prepared = Vec::new();
+        for r in &input.rows {
+            match prepare(r, false) {
+                Ok(pr) if !pr.names.is_empty() || pr.passport.is_some() || pr.id_no.is_some() => {
+                    usable.push(r);
+                    prepared.push(pr);
+                }
+                _ => {}
+            }
+        }
+        let unusable = input.rows.len() - usable.len();
+        let cases = self.open_case_persons().await?;
+        let mut targets = Vec::with_capacity(cases.len());
+        let mut kept = Vec::with_capacity(cases.len());
+        for (c, person) in &cases {
+            if let Ok(pr) = prepare(&person_record(c, person), false) {
+                targets.push(pr);
+                kept.push(c);
+            }
+        }
+        let opts = BatchOptions {
+            threshold: Some(REVIEW),
+            train: false,
+            block_cap: 50,
+            explain: true,
+        };
+        let result =
+            homeward_match::batch::link(&prepared, &targets, &Model::default_model(), &opts);
+        // The best case for each row.
+        let n = prepared.len();
+        let mut best: HashMap<usize, (usize, f64, String)> = HashMap::new();
+        for pair in &result.pairs {
+            let (l, r) = (pair.left as usize, pair.right as usize);
+            let (row, case) = if l < n && r >= n {
+                (l, r - n)
+            } else if r < n && l >= n {
+                (r, l - n)
+            } else {
+                continue;
+            };
+            let p = pair.score.probability;
+            if best.get(&row).is_none_or(|(_, q, _)| p > *q) {
+                best.insert(row, (case, p, pair.score.explanation()));
+            }
+        }
+        let list = RescueList {
+            id: RescueListId::new(),
+            org_id: org,
+            name: name.unwrap_or_default(),
+            file_sha256: input.file_sha256.clone(),
+            rows: input.rows.len(),
+            unusable,
+            release_mode: input.release_mode,
+            created_by: match by {
+                Uploader::User(a) => Some(a.user_id),
+                Uploader::Cli(_) => None,
+            },
+            created_ms: now_ms(),
+        };
+        let mut rows: Vec<&usize> = best.keys().collect();
+        rows.sort();
+        let mut matches = Vec::new();
+        for row in rows {
+            let Some((case, p, explanation)) = best.get(row) else {
+                continue;
+            };
+            let Some(c) = kept.get(*case) else { continue };
+            let record = usable[*row];
+            matches.push(ListMatch {
+                id: ListMatchId::new(),
+                list_id: list.id,
+                row: record.record_id.parse().unwrap_or(*row + 1),
+                row_text: row_text(record),
+                case_id: c.id,
+                owner_org: c.org_id,
+                probability: *p,
+                explanation: explanation.clone(),
+                strength: if *p >= MATCHED { "matched" } else { "review" }.into(),
+                status: "pending".into(),
+                decided_by: None,
+                decided_ms: None,
+            });
+        }
+        let matched = matches.iter().filter(|m| m.strength == "matched").count();
+        let review = matches.len() - matched;
+        let notified: BTreeSet<OrgId> = matches
+            .iter()
+            .map(|m| m.owner_org)
+            .filter(|o| *o != org)
+            .collect();
+        let detail = json!({
+            "name": list.name, "sha256": list.file_sha256, "rows": list.rows,
+            "unusable": unusable, "matched": matched, "review": review,
+            "notified": notified.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        });
+        let audit = match by {
+            Uploader::User(a) => {
+                AuditDraft::by(a, "rescue_list.reconcile", "rescue_list", list.id, detail)
+            }
+            Uploader::Cli(_) => AuditDraft::system(
+                Credential::Cli,
+                "rescue_list.reconcile",
+                "rescue_list",
+                list.id,
+                detail,
+            ),
+        };
+        self.store
+            .insert_rescue_list(&list, &matches, vec![audit])
+            .await?;
+        let mut own_matches = Vec::new();
+        for m in matches.iter().filter(|m| m.owner_org == org) {
+            own_matches.push(self.list_match_view(m, &list).await?);
+        }
+        Ok(RescueListSummary {
+            list_id: list.id,
+            rows: list.rows,
+            unusable,
+            matched,
+            review,
+            notified_organisations: notified.len(),
+            own_matches,
+        })
+    }
+
+    async fn list_match_view(&self, m: &ListMatch, l: &RescueList) -> CoreResult<ListMatchView> {
+        Ok(ListMatchView {
+            id: m.id,
+            list_name: l.name.clone(),
+            uploaded_by: match self.org_cached(l.org_id).await? {
+                Some(o) => org_view(&o),
+                None => unknown_org(l.org_id),
+            },
+            row: m.row,
+            row_text: m.row_text.clone(),
+            case_id: m.case_id,
+            probability: m.probability,
+            explanation: m.explanation.clone(),
+            strength: m.strength.clone(),
+            status: m.status.clone(),
+            release_mode: l.release_mode,
+        })
+    }
+
+    /// The rows of rescue lists that may be the actor's organisation's cases.
+    pub async fn list_matches(&self, actor: &Actor) -> CoreResult<Vec<ListMatchView>> {
+        let rows = self.store.list_matches(actor.org_id).await?;
+        let mut out = Vec::with_capacity(rows.len());
+        for (m, l) in &rows {
+            out.push(self.list_match_view(m, l).await?);
+        }
+        Ok(out)
+    }
+
+    /// Confirms (the case moves to `released`, with the list as the source)
+    /// or rejects a match of one of the actor's organisation's cases.
+    pub async fn decide_list_match(
+        &self,
+        actor: &Actor,
+        id: ListMatchId,
+        input: ListMatchDecision,
+    ) -> CoreResult<ListMatchView> {
+        let (m, l) = self
+            .store
+            .list_match(id)
+            .await?
+            .filter(|(m, _)| m.owner_org == actor.org_id)
+            .ok_or(CoreError::NotFound { what: "list match" })?;
+        super::cases::require_write(actor, "decide list matches")?;
+        if m.status != "pending" {
+            return Err(CoreError::Conflict(format!(
+                "this match was already {}",
+                m.status
+            )));
+        }
+        if input.confirm {
+            let case = self
+                .store
+                .case(m.case_id)
+                .await?
+                .ok_or(CoreError::NotFound { what: "case" })?;
+            if case.state != CaseState::Released {
+                self.transition_quiet(
+                    actor,
+                    m.case_id,
+                    TransitionInput {
+                        to: CaseState::Released,
+                        reason: format!("on the rescue list '{}' (row {})", l.name, m.row),
+                        release_mode: Some(l.release_mode),
+                    },
+                )
+                .await?;
+            }
+        }
+        let status = if input.confirm {
+            "confirmed"
+        } else {
+            "rejected"
+        };
+        let audit = AuditDraft::by(
+            actor,
+            "rescue_list.decide",
+            "case",
+            m.case_id,
+            json!({ "match": id, "list": l.id, "status": status }),
+        );
+        if !self
+            .store
+            .decide_list_match(id, status, actor.user_id, now_ms(), audit)
+            .await?
+        {
+            return Err(CoreError::Conflict("this match was already decided".into()));
+        }
+        let (m, l) = self
+            .store
+            .list_match(id)
+            .await?
+            .ok_or(CoreError::NotFound { what: "list match" })?;
+        self.list_match_view(&m, &l).await
+    }
+}

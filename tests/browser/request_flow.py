@@ -3,7 +3,7 @@ sees exactly the granted fields; the grant disappears when the request is
 completed; the sender's disclosure log records it all.
 
 Runs Debian's chromium through chromedriver (never a downloaded browser).
-Usage: python request_flow.py BASE_URL SENDER_EMAIL RECIPIENT_EMAIL PASSWORD SENDER_ADMIN_TOKEN
+Usage: python request_flow.py BASE_URL SENDER_EMAIL RECIPIENT_EMAIL PASSWORD SENDER_ADMIN_TOKEN RECIPIENT_ORG_NAME
 """
 import json
 import sys
@@ -30,7 +30,7 @@ def logout(d):
     submit(d, "form[action='/logout'] button")
 
 
-def main(base, sender, recipient, password, admin_token):
+def main(base, sender, recipient, password, admin_token, recipient_org):
     d = driver()
     d.implicitly_wait(5)
     try:
@@ -48,6 +48,8 @@ def main(base, sender, recipient, password, admin_token):
         assert "/cases/" in case_url, case_url
 
         d.find_element(By.LINK_TEXT, "New request").click()
+        to = Select(d.find_element(By.ID, "to_org"))
+        to.select_by_visible_text(next(o.text for o in to.options if o.text.startswith(recipient_org)))
         Select(d.find_element(By.ID, "kind")).select_by_value("rescue")
         d.find_element(By.ID, "legal_basis").send_keys("police-to-police channel")
         d.find_element(By.ID, "items").send_keys("Locate and rescue the subject; confirm identity.")
@@ -55,7 +57,8 @@ def main(base, sender, recipient, password, admin_token):
             d.find_element(By.NAME, "grant_" + field).click()
         d.find_element(By.ID, "message").send_keys("Family reports he is held at KK Park.")
         submit(d, "form[action$='/requests'] button.primary")
-        assert "/requests/" in d.current_url, d.current_url
+        errors = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".error")]
+        assert "/requests/" in d.current_url, (d.current_url, errors)
         grant = d.find_element(By.ID, "grant").text
         assert "names" in grant and "last known place" in grant and "in force" in grant, grant
         request_url = d.current_url
@@ -97,4 +100,4 @@ def main(base, sender, recipient, password, admin_token):
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:6])
+    main(*sys.argv[1:7])

@@ -696,3 +696,99 @@ async fn sharing_groups_over_the_api() {
         "not_found",
     );
 }
+
+#[tokio::test]
+async fn requests_over_the_api_refuse_bad_grants_and_write_nothing() {
+    let t = app().await;
+    let orgs = t
+        .api("GET", "/api/v1/organisations", Some(&t.hk_token), None)
+        .await
+        .json();
+    let th_org = orgs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["country"] == "TH")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let case = t
+        .api(
+            "POST",
+            "/api/v1/reports",
+            Some(&t.hk_token),
+            Some(&report_json()),
+        )
+        .await
+        .json()["case_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let body = |grant: &str, deadline: &str| {
+        format!(
+            r#"{{"case_id":"{case}","to_org":"{th_org}","kind":"rescue","legal_basis":"police channel","items":"locate","grant":{grant},"deadline":"{deadline}","send":true}}"#
+        )
+    };
+    // A field that does not exist, a deadline in the past, a deadline that is no date.
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/requests",
+            Some(&t.hk_token),
+            Some(&body(r#"["names","passport_photo"]"#, "2099-01-01")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("passport_photo"), "{}", r.body);
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/requests",
+            Some(&t.hk_token),
+            Some(&body(r#"["names"]"#, "2001-01-01")),
+        )
+        .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/requests",
+            Some(&t.hk_token),
+            Some(&body(r#"["names"]"#, "next week")),
+        )
+        .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    let list = t
+        .api("GET", "/api/v1/requests", Some(&t.hk_token), None)
+        .await
+        .json();
+    assert_eq!(
+        list["items"].as_array().map(Vec::len),
+        Some(0),
+        "nothing written"
+    );
+    // A good one: the recipient reads exactly the granted fields.
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/requests",
+            Some(&t.hk_token),
+            Some(&body(r#"["names"]"#, "2099-01-01")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["request"]["state"], "sent");
+    let d = t
+        .api(
+            "GET",
+            &format!("/api/v1/cases/{case}"),
+            Some(&t.th_token),
+            None,
+        )
+        .await
+        .json();
+    assert_eq!(d["granted"], json!(["names"]));
+    assert_eq!(d["person"]["names"][0]["text"], "CHAN Wai Kit");
+    assert_eq!(d["person"]["contacts"], json!([]));
+}

@@ -289,6 +289,9 @@ pub struct Case {
     /// The person is still held: nothing identifying leaves the owner except
     /// in a locate or rescue request to police.
     pub still_held: bool,
+    /// What the case has beyond its reports ([`Case::HAS_REQUESTS`], …), kept
+    /// by the store so a read skips empty lookups.
+    pub sharing: i64,
     /// Display name of the subject (first name given), for lists.
     pub subject_display: String,
     /// Nationalities of the subject, for filtering.
@@ -299,6 +302,20 @@ pub struct Case {
     pub created_ms: i64,
     /// Last change.
     pub updated_ms: i64,
+}
+
+impl Case {
+    /// `sharing` bit: the case has requests.
+    pub const HAS_REQUESTS: i64 = 1;
+    /// `sharing` bit: the case has consent records.
+    pub const HAS_CONSENTS: i64 = 2;
+    /// `sharing` bit: the case has match notices.
+    pub const HAS_NOTICES: i64 = 4;
+
+    /// Whether a `sharing` bit is set.
+    pub fn has(&self, bit: i64) -> bool {
+        self.sharing & bit != 0
+    }
 }
 
 /// One move of a case.

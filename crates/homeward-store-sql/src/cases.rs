@@ -15,7 +15,7 @@ use crate::rows::{codes, get, parse, parse_opt, uncodes};
 use crate::{Out, SqlStore, db};
 
 pub(crate) const CASE_COLUMNS: &str = "id, reference, org_id, kind, state, resume_state, priority, marking, \
-     sharing_group_id, person_id, site_id, release_mode, still_held, subject_display, nationalities, search_text, created_ms, updated_ms";
+     sharing_group_id, person_id, site_id, release_mode, still_held, sharing, subject_display, nationalities, search_text, created_ms, updated_ms";
 
 pub(crate) fn case_row(row: &AnyRow) -> Result<Case, StoreError> {
     let nat: String = get(row, "nationalities")?;
@@ -33,6 +33,7 @@ pub(crate) fn case_row(row: &AnyRow) -> Result<Case, StoreError> {
         site_id: parse_opt(row, "site_id")?,
         release_mode: parse_opt(row, "release_mode")?,
         still_held: get::<i64>(row, "still_held")? != 0,
+        sharing: get(row, "sharing")?,
         subject_display: get(row, "subject_display")?,
         nationalities: uncodes(&nat),
         search_text: get(row, "search_text")?,

@@ -144,6 +144,17 @@ async fn insert_event(tx: &mut AnyConnection, e: &RequestEvent) -> Result<(), St
     Ok(())
 }
 
+/// Sets a `sharing` bit of a case (see `Case::HAS_REQUESTS`).
+async fn mark(tx: &mut AnyConnection, case: CaseId, bit: i64) -> Result<(), StoreError> {
+    sqlx::query("UPDATE cases SET sharing = sharing | $1 WHERE id = $2")
+        .bind(bit)
+        .bind(case.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    Ok(())
+}
+
 /// Indexes the disclosures among audit entries just linked.
 pub(crate) async fn index_disclosures(
     conn: &mut AnyConnection,
@@ -246,6 +257,7 @@ impl SqlStore {
                     for e in &events {
                         insert_event(tx, e).await?;
                     }
+                    mark(tx, r.case_id, 1).await?;
                     if let Some(n) = r.notice_id {
                         sqlx::query("UPDATE match_notices SET request_id = $1 WHERE id = $2")
                             .bind(r.id.to_string())
@@ -441,6 +453,7 @@ impl SqlStore {
                 .execute(&mut *tx)
                 .await
                 .map_err(db)?;
+                mark(tx, c.case_id, 2).await?;
                 crate::append(tx, vec![audit]).await?;
                 Ok(Out::Unit)
             })
@@ -515,6 +528,7 @@ impl SqlStore {
                     .execute(&mut *tx)
                     .await
                     .map_err(db)?;
+                    mark(tx, n.case_id, 4).await?;
                 }
                 crate::append(tx, audit).await?;
                 Ok(Out::Unit)
@@ -568,26 +582,26 @@ impl SqlStore {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
+        // Driven from the identifier indexes, then cases by subject: never a
+        // scan of the cases.
         if !documents.is_empty() {
             let l = list(documents, &mut args);
             arms.push(format!(
-                "c.person_id IN (SELECT person_id FROM documents WHERE number_key IN ({l}))"
+                "SELECT c.id, c.org_id, c.state FROM documents d JOIN cases c ON c.person_id = d.person_id \
+                 WHERE d.number_key IN ({l}) AND c.org_id <> $1"
             ));
         }
         if !contacts.is_empty() {
             let l = list(contacts, &mut args);
             arms.push(format!(
-                "c.person_id IN (SELECT person_id FROM contacts WHERE normalised IN ({l}))"
+                "SELECT c.id, c.org_id, c.state FROM contacts k JOIN cases c ON c.person_id = k.person_id \
+                 WHERE k.normalised IN ({l}) AND c.org_id <> $1"
             ));
         }
         if arms.is_empty() {
             return Ok(Vec::new());
         }
-        let sql = format!(
-            "SELECT c.id, c.org_id, c.state FROM cases c WHERE c.org_id <> $1 AND ({}) \
-             ORDER BY c.id LIMIT 100",
-            arms.join(" OR ")
-        );
+        let sql = format!("{} LIMIT 100", arms.join(" UNION "));
         let mut q = sqlx::query(&sql);
         for a in args {
             q = q.bind(a);

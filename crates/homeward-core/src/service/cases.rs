@@ -241,6 +241,7 @@ impl Homeward {
             site_id: input.site_id,
             release_mode: None,
             still_held: input.still_held,
+            sharing: 0,
             subject_display: display,
             nationalities,
             search_text,
@@ -373,7 +374,11 @@ impl Homeward {
             .case_bundle(id)
             .await?
             .ok_or(CoreError::NotFound { what: "case" })?;
-        let requests = self.store.requests_of_case(id).await?;
+        let requests = if bundle.case.has(Case::HAS_REQUESTS) {
+            self.store.requests_of_case(id).await?
+        } else {
+            Vec::new()
+        };
         let seen = self.case_sight(actor, &bundle.case, &requests).await?;
         match seen {
             Sight::None => return Err(CoreError::NotFound { what: "case" }),

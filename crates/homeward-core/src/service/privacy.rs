@@ -167,7 +167,11 @@ impl Homeward {
             .case(id)
             .await?
             .ok_or(CoreError::NotFound { what: "case" })?;
-        let requests = self.store.requests_of_case(id).await?;
+        let requests = if case.has(Case::HAS_REQUESTS) {
+            self.store.requests_of_case(id).await?
+        } else {
+            Vec::new()
+        };
         let seen = self.case_sight(actor, &case, &requests).await?;
         if seen == Sight::None {
             return Err(CoreError::NotFound { what: "case" });

@@ -83,10 +83,16 @@ impl Homeward {
         };
         let (consents, match_notices) = if full {
             let mut views = Vec::new();
-            for c in self.store.consents(b.case.id).await? {
-                views.push(self.consent_view(&c).await?);
+            if b.case.has(Case::HAS_CONSENTS) {
+                for c in self.store.consents(b.case.id).await? {
+                    views.push(self.consent_view(&c).await?);
+                }
             }
-            let notices = self.store.notices(b.case.id).await?;
+            let notices = if b.case.has(Case::HAS_NOTICES) {
+                self.store.notices(b.case.id).await?
+            } else {
+                Vec::new()
+            };
             (views, self.notice_views(&notices).await?)
         } else {
             (Vec::new(), Vec::new())

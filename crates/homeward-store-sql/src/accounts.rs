@@ -11,7 +11,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
 
 use crate::rows::{self, get, parse};
-use crate::{Out, SqlStore, db};
+use crate::{Arg, Out, SqlStore, db};
 
 const TOKEN_COLUMNS: &str = "t.id AS t_id, t.user_id, t.name, t.digest, t.scope, t.created_ms AS t_created_ms, t.revoked_ms";
 
@@ -82,27 +82,12 @@ impl SqlStore {
         at_ms: i64,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let out = self
-            .write(move |tx| {
-                Box::pin(async move {
-                    let n = sqlx::query(
-                        "UPDATE api_tokens SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL",
-                    )
-                    .bind(at_ms)
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?
-                    .rows_affected();
-                    if n != 1 {
-                        return Ok(Out::Flag(false));
-                    }
-                    crate::append(tx, vec![audit]).await?;
-                    Ok(Out::Flag(true))
-                })
-            })
-            .await?;
-        Ok(flag(out))
+        self.update_if(
+            "UPDATE api_tokens SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL",
+            vec![Arg::Int(at_ms), Arg::Text(id.to_string())],
+            audit,
+        )
+        .await
     }
 
     pub(crate) async fn touch_session_impl(

@@ -118,6 +118,47 @@ impl SqlStore {
     }
 }
 
+/// A value bound to a statement of [`SqlStore::update_if`].
+pub(crate) enum Arg {
+    /// An integer.
+    Int(i64),
+    /// A text.
+    Text(String),
+}
+
+impl SqlStore {
+    /// Runs a conditional `UPDATE` (one row, e.g. `… WHERE id = $2 AND
+    /// revoked_ms IS NULL`) and, only if it changed that row, appends the
+    /// audit entry in the same transaction; whether it applied.
+    pub(crate) async fn update_if(
+        &self,
+        sql: &'static str,
+        args: Vec<Arg>,
+        audit: AuditDraft,
+    ) -> Result<bool, StoreError> {
+        let out = self
+            .write(move |tx| {
+                Box::pin(async move {
+                    let mut q = sqlx::query(sql);
+                    for a in args {
+                        q = match a {
+                            Arg::Int(i) => q.bind(i),
+                            Arg::Text(t) => q.bind(t),
+                        };
+                    }
+                    let n = q.execute(&mut *tx).await.map_err(db)?.rows_affected();
+                    if n != 1 {
+                        return Ok(Out::Flag(false));
+                    }
+                    append(tx, vec![audit]).await?;
+                    Ok(Out::Flag(true))
+                })
+            })
+            .await?;
+        Ok(matches!(out, Out::Flag(true)))
+    }
+}
+
 /// What a write returns.
 #[derive(Debug)]
 pub(crate) enum Out {

@@ -14,7 +14,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::rows::{get, parse, parse_opt};
-use crate::{Out, SqlStore, db};
+use crate::{Arg, Out, SqlStore, db};
 
 /// The states in which a request's grant is in force, as an SQL list.
 pub(crate) const IN_FORCE: &str = "'sent', 'acknowledged', 'accepted', 'in_progress'";
@@ -482,27 +482,12 @@ impl SqlStore {
         at_ms: i64,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let out = self
-            .write(move |tx| {
-                Box::pin(async move {
-                    let n = sqlx::query(
-                        "UPDATE consents SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL",
-                    )
-                    .bind(at_ms)
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?
-                    .rows_affected();
-                    if n != 1 {
-                        return Ok(Out::Flag(false));
-                    }
-                    crate::append(tx, vec![audit]).await?;
-                    Ok(Out::Flag(true))
-                })
-            })
-            .await?;
-        Ok(matches!(out, Out::Flag(true)))
+        self.update_if(
+            "UPDATE consents SET revoked_ms = $1 WHERE id = $2 AND revoked_ms IS NULL",
+            vec![Arg::Int(at_ms), Arg::Text(id.to_string())],
+            audit,
+        )
+        .await
     }
 
     pub(crate) async fn insert_notices_impl(

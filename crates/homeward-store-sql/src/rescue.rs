@@ -8,7 +8,7 @@ use sqlx::any::AnyRow;
 
 use crate::cases::{CASE_COLUMNS, case_row};
 use crate::rows::{get, parse, parse_opt};
-use crate::{Out, SqlStore, db};
+use crate::{Arg, Out, SqlStore, db};
 
 const MATCH_COLUMNS: &str = "m.id, m.list_id, m.row_no, m.row_text, m.case_id, m.owner_org, \
      m.probability, m.explanation, m.strength, m.status, m.decided_by, m.decided_ms, \
@@ -177,30 +177,17 @@ impl SqlStore {
         at_ms: i64,
         audit: AuditDraft,
     ) -> Result<bool, StoreError> {
-        let status = status.to_string();
-        let out = self
-            .write(move |tx| {
-                Box::pin(async move {
-                    let n = sqlx::query(
-                        "UPDATE list_matches SET status = $1, decided_by = $2, decided_ms = $3 \
-                         WHERE id = $4 AND status = 'pending'",
-                    )
-                    .bind(status)
-                    .bind(by.to_string())
-                    .bind(at_ms)
-                    .bind(id.to_string())
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db)?
-                    .rows_affected();
-                    if n != 1 {
-                        return Ok(Out::Flag(false));
-                    }
-                    crate::append(tx, vec![audit]).await?;
-                    Ok(Out::Flag(true))
-                })
-            })
-            .await?;
-        Ok(matches!(out, Out::Flag(true)))
+        self.update_if(
+            "UPDATE list_matches SET status = $1, decided_by = $2, decided_ms = $3 \
+             WHERE id = $4 AND status = 'pending'",
+            vec![
+                Arg::Text(status.to_string()),
+                Arg::Text(by.to_string()),
+                Arg::Int(at_ms),
+                Arg::Text(id.to_string()),
+            ],
+            audit,
+        )
+        .await
     }
 }

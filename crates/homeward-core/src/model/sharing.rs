@@ -50,6 +50,12 @@ impl Request {
         self.to_org == org && self.state.grant_in_force()
     }
 
+    /// The basis a disclosure under this request names:
+    /// `rescue REQ-HK-2026-000001 (police-to-police channel)`.
+    pub fn basis(&self) -> String {
+        format!("{} {} ({})", self.kind, self.reference, self.legal_basis)
+    }
+
     /// Past its deadline and still open.
     pub fn overdue(&self, now_ms: i64) -> bool {
         self.state.is_open() && self.deadline_ms.is_some_and(|d| d < now_ms)

@@ -538,7 +538,7 @@ pub(crate) fn granted_read(
     let basis = requests
         .iter()
         .filter(|r| r.grants_to(actor.org_id))
-        .map(|r| format!("{} {} ({})", r.kind, r.reference, r.legal_basis))
+        .map(crate::model::Request::basis)
         .collect::<Vec<_>>()
         .join("; ");
     AuditDraft::by(actor, action, "case", case.id, json!({ "fields": fields })).disclosing(

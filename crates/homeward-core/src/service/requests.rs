@@ -83,7 +83,7 @@ fn party(actor: &Actor, r: &Request) -> Option<Party> {
 }
 
 fn basis(r: &Request, consent: Option<&str>) -> String {
-    let mut b = format!("{} {} ({})", r.kind, r.reference, r.legal_basis);
+    let mut b = r.basis();
     if let Some(c) = consent {
         b.push_str(&format!("; consent {c}"));
     }

@@ -258,12 +258,24 @@ pub async fn transition(
         to,
         reason: Some(f.reason).filter(|r| !r.trim().is_empty()),
     };
-    match state.hw.move_request(&user.actor, id, input).await {
+    let result = state.hw.move_request(&user.actor, id, input).await;
+    after_action(&state, &user, id, result).await
+}
+
+/// Back to the request after a move or message; a refused one shows the
+/// request again with the reason.
+async fn after_action(
+    state: &AppState,
+    user: &WebUser,
+    id: RequestId,
+    result: Result<RequestView, CoreError>,
+) -> Response {
+    match result {
         Ok(_) => Redirect::to(&format!("/requests/{id}")).into_response(),
         Err(e @ (CoreError::Invalid(_) | CoreError::Conflict(_))) => {
             render(
-                &state,
-                &user,
+                state,
+                user,
                 id,
                 Some(&explain(&e)),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -296,24 +308,11 @@ pub async fn message(
     let Ok(id) = id.parse::<RequestId>() else {
         return no_request();
     };
-    match state
+    let result = state
         .hw
         .post_request_message(&user.actor, id, RequestMessageInput { body: f.body })
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/requests/{id}")).into_response(),
-        Err(e @ CoreError::Invalid(_)) => {
-            render(
-                &state,
-                &user,
-                id,
-                Some(&explain(&e)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => error_response(&e),
-    }
+        .await;
+    after_action(&state, &user, id, result).await
 }
 
 /// The new-request form (all text, so what was typed can be shown again).
@@ -543,6 +542,14 @@ pub struct StillHeldForm {
     reason: String,
 }
 
+/// A form value no select offers, as a field error.
+fn field_error(field: &str, e: homeward_types::ParseError) -> CoreError {
+    CoreError::Invalid(vec![homeward_types::wire::FieldError {
+        field: field.into(),
+        message: e.to_string(),
+    }])
+}
+
 fn back_to_case(case: CaseId, r: Result<(), CoreError>) -> Response {
     match r {
         Ok(()) => Redirect::to(&format!("/cases/{case}")).into_response(),
@@ -604,15 +611,7 @@ pub async fn consent(
     };
     let scope = match f.scope.parse::<ConsentScope>() {
         Ok(s) => s,
-        Err(e) => {
-            return back_to_case(
-                case,
-                Err(CoreError::Invalid(vec![homeward_types::wire::FieldError {
-                    field: "scope".into(),
-                    message: e.to_string(),
-                }])),
-            );
-        }
+        Err(e) => return back_to_case(case, Err(field_error("scope", e))),
     };
     let input = ConsentInput {
         scope,
@@ -705,21 +704,15 @@ pub async fn compartment(
     let Ok(case) = id.parse::<CaseId>() else {
         return error_response(&CoreError::NotFound { what: "case" });
     };
-    let field = |field: &str, e: homeward_types::ParseError| {
-        CoreError::Invalid(vec![homeward_types::wire::FieldError {
-            field: field.into(),
-            message: e.to_string(),
-        }])
-    };
     let kind = match f.kind.parse::<CompartmentKind>() {
         Ok(k) => k,
-        Err(e) => return back_to_case(case, Err(field("kind", e))),
+        Err(e) => return back_to_case(case, Err(field_error("kind", e))),
     };
     let outcome = match f.outcome.trim() {
         "" => None,
         o => match o.parse::<ScreeningOutcome>() {
             Ok(o) => Some(o),
-            Err(e) => return back_to_case(case, Err(field("outcome", e))),
+            Err(e) => return back_to_case(case, Err(field_error("outcome", e))),
         },
     };
     let input = CompartmentInput {

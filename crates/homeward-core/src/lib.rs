@@ -8,6 +8,7 @@ mod error;
 pub mod lifecycle;
 pub mod model;
 pub mod normalise;
+pub mod people;
 pub mod request_flow;
 pub mod screening;
 pub mod secrets;
@@ -18,7 +19,7 @@ pub mod totp;
 pub use actor::{Actor, Credential};
 pub use error::{CoreError, CoreResult, StoreError};
 pub use service::{
-    AccountPolicy, DEFAULT_RETENTION_DAYS, Homeward, PURGE_MARKER, PurgeReport, RescueListInput,
-    SESSION_TTL_MS, SessionState, SignedIn, TotpEnrolment, Uploader, now_ms, person_record,
+    AccountPolicy, DEFAULT_RETENTION_DAYS, DUPLICATE_SHOWN, Homeward, NOTICE_AT, PURGE_MARKER, PurgeReport, ReconcileProgress, RescueListInput,
+    SESSION_TTL_MS, SessionState, SignedIn, TotpEnrolment, Uploader, now_ms,
     rfc3339,
 };

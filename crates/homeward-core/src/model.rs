@@ -1,8 +1,10 @@
 //! Domain records as core and the stores exchange them. Times are Unix
 //! milliseconds (UTC); ids are the newtypes of `homeward-types`.
 
+mod consolidate;
 mod sharing;
 
+pub use consolidate::*;
 pub use sharing::*;
 
 use homeward_types::{
@@ -171,6 +173,8 @@ pub struct PersonName {
     pub family: Option<String>,
     /// Romanisation system.
     pub system: Option<String>,
+    /// The case it came from by a merge (none: the person's own).
+    pub merged_from: Option<CaseId>,
 }
 
 /// An identity document.
@@ -184,6 +188,8 @@ pub struct Document {
     pub issuing_state: Option<String>,
     /// Check digit valid, where we know the scheme.
     pub check_digit_valid: Option<bool>,
+    /// The case it came from by a merge (none: the person's own).
+    pub merged_from: Option<CaseId>,
 }
 
 /// A contact point.
@@ -195,6 +201,8 @@ pub struct Contact {
     pub raw: String,
     /// Normalised.
     pub normalised: String,
+    /// The case it came from by a merge (none: the person's own).
+    pub merged_from: Option<CaseId>,
 }
 
 /// A person (the subject of a case).

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod cases;
+mod consolidate;
 mod groups;
 mod privacy;
 mod requests;
@@ -25,7 +26,8 @@ use crate::model::Organisation;
 use crate::store::Store;
 use crate::{CoreError, CoreResult};
 
-pub use rescue::{RescueListInput, Uploader, person_record};
+pub use consolidate::{DUPLICATE_SHOWN, NOTICE_AT};
+pub use rescue::{ReconcileProgress, RescueListInput, Uploader};
 pub use retention::{DEFAULT_RETENTION_DAYS, PURGE_MARKER, PurgeReport};
 pub use signin::{SessionState, SignedIn, TotpEnrolment};
 
@@ -71,6 +73,8 @@ pub struct Homeward {
     /// organisation created by another process) reloads the whole map.
     orgs: Arc<RwLock<HashMap<OrgId, Organisation>>>,
     policy: AccountPolicy,
+    /// Every open case's subject, for the matching engine.
+    people: Arc<crate::people::PeopleIndex>,
 }
 
 impl Homeward {
@@ -85,6 +89,7 @@ impl Homeward {
             store,
             orgs: Arc::new(RwLock::new(HashMap::new())),
             policy,
+            people: Arc::default(),
         }
     }
 

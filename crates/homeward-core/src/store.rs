@@ -8,7 +8,7 @@ pub mod contract;
 
 use async_trait::async_trait;
 use homeward_types::{
-    CaseId, CaseState, ConsentId, ListMatchId, Marking, NoticeId, OrgId, RequestId, RequestState,
+    CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId, RequestState,
     SharingGroupId, SiteId, TokenId, UserId,
 };
 
@@ -17,7 +17,7 @@ use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Note, Organisation, Person, Report,
+    ListMatch, LoginFailure, Merge, LoginThrottle, MatchNotice, Note, Organisation, Person, Report,
     Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse,
     Transition, User,
 };
@@ -45,6 +45,35 @@ pub struct StateChange {
     pub transition: Transition,
     /// New resume state.
     pub resume_state: Option<CaseState>,
+}
+
+/// A merge to apply: `from_case` becomes `duplicate` (if still in
+/// `merge.from_state`), its reports move, its subject's names, documents and
+/// contacts are copied to `into_case`'s subject with their source.
+#[derive(Debug, Clone)]
+pub struct MergeChange {
+    /// The merge record.
+    pub merge: Merge,
+    /// `into_case`'s search text after the merge.
+    pub into_search_text: String,
+    /// Timeline entries of both cases (`from_case`'s is its move to `duplicate`).
+    pub transitions: Vec<Transition>,
+}
+
+/// An unmerge: everything the merge moved or copied goes back, `from_case`
+/// returns to its earlier state.
+#[derive(Debug, Clone)]
+pub struct UnmergeChange {
+    /// The merge undone (as it was before).
+    pub merge: Merge,
+    /// Who undoes it.
+    pub by: UserId,
+    /// When.
+    pub at_ms: i64,
+    /// Why.
+    pub reason: String,
+    /// Timeline entries of both cases.
+    pub transitions: Vec<Transition>,
 }
 
 /// Persistence of a homeward node.
@@ -268,6 +297,25 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<()>;
     /// A case's compartment, oldest first.
     async fn compartment(&self, case: CaseId) -> StoreResult<Vec<CompartmentEntry>>;
+
+    /// Merges two cases (see [`MergeChange`]). False (nothing written) when
+    /// `from_case` is no longer in `merge.from_state` or `into_case` is
+    /// final.
+    async fn merge_cases(&self, change: &MergeChange, audit: AuditDraft) -> StoreResult<bool>;
+
+    /// Undoes a merge (see [`UnmergeChange`]). False (nothing written) when
+    /// it was already undone or `from_case` is no longer `duplicate`.
+    async fn unmerge_cases(&self, change: &UnmergeChange, audit: AuditDraft)
+    -> StoreResult<bool>;
+
+    /// A merge by id.
+    async fn merge(&self, id: MergeId) -> StoreResult<Option<Merge>>;
+
+    /// Merges a case took part in (either side), oldest first.
+    async fn merges_of(&self, case: CaseId) -> StoreResult<Vec<Merge>>;
+
+    /// Cases by id (those that exist), in no particular order.
+    async fn cases_in(&self, ids: &[CaseId]) -> StoreResult<Vec<Case>>;
 
     /// One page of cases not in `exclude` states with their subjects, by id
     /// (for reconciling rescue lists against every open case).

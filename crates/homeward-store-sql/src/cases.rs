@@ -1,5 +1,7 @@
 //! Cases, persons, reports, transitions and notes.
 
+use std::collections::HashMap;
+
 use homeward_core::StoreError;
 use homeward_core::access::Visibility;
 use homeward_core::audit::AuditDraft;
@@ -13,6 +15,9 @@ use sqlx::{AnyConnection, Row};
 
 use crate::rows::{codes, get, parse, parse_opt, uncodes};
 use crate::{Out, SqlStore, db};
+
+/// Persons read per query (bound as one parameter each).
+const PERSON_CHUNK: usize = 500;
 
 pub(crate) const CASE_COLUMNS: &str = "id, reference, org_id, kind, state, resume_state, priority, marking, \
      sharing_group_id, person_id, site_id, release_mode, still_held, sharing, subject_display, nationalities, search_text, created_ms, updated_ms";
@@ -110,7 +115,7 @@ async fn insert_person(tx: &mut AnyConnection, p: &Person) -> Result<(), StoreEr
     Ok(())
 }
 
-async fn insert_transition(tx: &mut AnyConnection, t: &Transition) -> Result<(), StoreError> {
+pub(crate) async fn insert_transition(tx: &mut AnyConnection, t: &Transition) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO case_transitions (case_id, position, from_state, to_state, reason, release_mode, actor, at_ms) \
          VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM case_transitions WHERE case_id = $1), \
@@ -230,73 +235,98 @@ impl SqlStore {
             .transpose()
     }
 
-    /// A person with names, documents and contacts: two queries (the three
-    /// lists come back as one `UNION ALL`, tagged by part).
+    /// A person with names, documents and contacts.
     pub(crate) async fn person_on(
         conn: &mut AnyConnection,
         id: PersonId,
     ) -> Result<Option<Person>, StoreError> {
-        let pid = id.to_string();
-        let Some(row) = sqlx::query(
-            "SELECT id, org_id, marking, sex, birth_date, nationalities, created_ms FROM persons WHERE id = $1",
-        )
-        .bind(pid.clone())
-        .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?
-        else {
-            return Ok(None);
-        };
-        let parts = sqlx::query(
-            "SELECT 'n' AS part, position, text AS a, script AS b, given AS c, family AS d, system AS e \
-             FROM person_names WHERE person_id = $1 \
-             UNION ALL SELECT 'd', position, kind, number, issuing_state, \
-             CAST(check_digit_valid AS TEXT), CAST(NULL AS TEXT) FROM documents WHERE person_id = $1 \
-             UNION ALL SELECT 'c', position, kind, raw, normalised, CAST(NULL AS TEXT), CAST(NULL AS TEXT) \
-             FROM contacts WHERE person_id = $1 \
-             ORDER BY 1, 2",
-        )
-        .bind(pid)
-        .fetch_all(&mut *conn)
-        .await
-        .map_err(db)?;
-        let (mut names, mut documents, mut contacts) = (Vec::new(), Vec::new(), Vec::new());
-        for r in &parts {
-            let part: String = get(r, "part")?;
-            match part.as_str() {
-                "n" => names.push(PersonName {
-                    text: get(r, "a")?,
-                    script: parse(r, "b")?,
-                    given: get(r, "c")?,
-                    family: get(r, "d")?,
-                    system: get(r, "e")?,
-                }),
-                "d" => documents.push(Document {
-                    kind: parse(r, "a")?,
-                    number: get(r, "b")?,
-                    issuing_state: get(r, "c")?,
-                    check_digit_valid: get::<Option<String>>(r, "d")?.map(|v| v != "0"),
-                }),
-                _ => contacts.push(Contact {
-                    kind: parse(r, "a")?,
-                    raw: get(r, "b")?,
-                    normalised: get(r, "c")?,
-                }),
+        Ok(Self::persons_on(conn, &[id]).await?.remove(&id))
+    }
+
+    /// Persons with their names, documents and contacts, two queries per
+    /// [`PERSON_CHUNK`] ids (the three lists come back as one `UNION ALL`,
+    /// tagged by part).
+    pub(crate) async fn persons_on(
+        conn: &mut AnyConnection,
+        ids: &[PersonId],
+    ) -> Result<HashMap<PersonId, Person>, StoreError> {
+        let mut out = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(PERSON_CHUNK) {
+            let list = (1..=chunk.len())
+                .map(|i| format!("${i}"))
+                .collect::<Vec<_>>()
+                .join(",");
+            let keys: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+            let sql = format!(
+                "SELECT id, org_id, marking, sex, birth_date, nationalities, created_ms \
+                 FROM persons WHERE id IN ({list})"
+            );
+            let mut q = sqlx::query(&sql);
+            for k in &keys {
+                q = q.bind(k.clone());
+            }
+            for row in q.fetch_all(&mut *conn).await.map_err(db)? {
+                let nat: String = get(&row, "nationalities")?;
+                let p = Person {
+                    id: parse(&row, "id")?,
+                    org_id: parse(&row, "org_id")?,
+                    marking: parse(&row, "marking")?,
+                    sex: parse_opt(&row, "sex")?,
+                    birth_date: get(&row, "birth_date")?,
+                    nationalities: uncodes(&nat),
+                    names: Vec::new(),
+                    documents: Vec::new(),
+                    contacts: Vec::new(),
+                    created_ms: get(&row, "created_ms")?,
+                };
+                out.insert(p.id, p);
+            }
+            let sql = format!(
+                "SELECT person_id, 'n' AS part, position, text AS a, script AS b, given AS c, family AS d, system AS e, merged_from AS f \
+                 FROM person_names WHERE person_id IN ({list}) \
+                 UNION ALL SELECT person_id, 'd', position, kind, number, issuing_state, \
+                 CAST(check_digit_valid AS TEXT), CAST(NULL AS TEXT), merged_from FROM documents WHERE person_id IN ({list}) \
+                 UNION ALL SELECT person_id, 'c', position, kind, raw, normalised, CAST(NULL AS TEXT), CAST(NULL AS TEXT), merged_from \
+                 FROM contacts WHERE person_id IN ({list}) \
+                 ORDER BY 1, 2, 3"
+            );
+            let mut q = sqlx::query(&sql);
+            for k in &keys {
+                q = q.bind(k.clone());
+            }
+            for r in &q.fetch_all(&mut *conn).await.map_err(db)? {
+                let owner: PersonId = parse(r, "person_id")?;
+                let Some(p) = out.get_mut(&owner) else {
+                    continue;
+                };
+                let part: String = get(r, "part")?;
+                let merged_from = parse_opt(r, "f")?;
+                match part.as_str() {
+                    "n" => p.names.push(PersonName {
+                        text: get(r, "a")?,
+                        script: parse(r, "b")?,
+                        given: get(r, "c")?,
+                        family: get(r, "d")?,
+                        system: get(r, "e")?,
+                        merged_from,
+                    }),
+                    "d" => p.documents.push(Document {
+                        kind: parse(r, "a")?,
+                        number: get(r, "b")?,
+                        issuing_state: get(r, "c")?,
+                        check_digit_valid: get::<Option<String>>(r, "d")?.map(|v| v != "0"),
+                        merged_from,
+                    }),
+                    _ => p.contacts.push(Contact {
+                        kind: parse(r, "a")?,
+                        raw: get(r, "b")?,
+                        normalised: get(r, "c")?,
+                        merged_from,
+                    }),
+                }
             }
         }
-        let nat: String = get(&row, "nationalities")?;
-        Ok(Some(Person {
-            id: parse(&row, "id")?,
-            org_id: parse(&row, "org_id")?,
-            marking: parse(&row, "marking")?,
-            sex: parse_opt(&row, "sex")?,
-            birth_date: get(&row, "birth_date")?,
-            nationalities: uncodes(&nat),
-            names,
-            documents,
-            contacts,
-            created_ms: get(&row, "created_ms")?,
-        }))
+        Ok(out)
     }
 
     pub(crate) async fn case_bundle_impl(

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod cases;
+mod consolidate;
 mod groups;
 mod requests;
 mod rescue;

@@ -72,13 +72,12 @@ impl SqlStore {
             .iter()
             .map(case_row)
             .collect::<Result<Vec<_>, _>>()?;
-        let mut out = Vec::with_capacity(cases.len());
-        for c in cases {
-            if let Some(p) = Self::person_on(&mut conn, c.person_id).await? {
-                out.push((c, p));
-            }
-        }
-        Ok(out)
+        let ids: Vec<_> = cases.iter().map(|c| c.person_id).collect();
+        let mut persons = Self::persons_on(&mut conn, &ids).await?;
+        Ok(cases
+            .into_iter()
+            .filter_map(|c| persons.remove(&c.person_id).map(|p| (c, p)))
+            .collect())
     }
 
     pub(crate) async fn insert_rescue_list_impl(

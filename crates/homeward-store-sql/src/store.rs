@@ -7,12 +7,14 @@ use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Note, Organisation, Person, Request,
+    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person, Request,
     RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse, User,
 };
-use homeward_core::store::{NewCase, StateChange, Store, StoreResult};
+use homeward_core::store::{
+    MergeChange, NewCase, StateChange, Store, StoreResult, UnmergeChange,
+};
 use homeward_types::{
-    CaseId, CaseState, ConsentId, ListMatchId, Marking, NoticeId, OrgId, RequestId, RequestState,
+    CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId, RequestState,
     SharingGroupId, SiteId, TokenId, UserId,
 };
 
@@ -572,6 +574,26 @@ impl Store for SqlStore {
     ) -> StoreResult<bool> {
         self.decide_list_match_impl(id, status, by, at_ms, audit)
             .await
+    }
+
+    async fn merge_cases(&self, change: &MergeChange, audit: Draft) -> StoreResult<bool> {
+        self.merge_cases_impl(change, audit).await
+    }
+
+    async fn unmerge_cases(&self, change: &UnmergeChange, audit: Draft) -> StoreResult<bool> {
+        self.unmerge_cases_impl(change, audit).await
+    }
+
+    async fn merge(&self, id: MergeId) -> StoreResult<Option<Merge>> {
+        self.merge_impl(id).await
+    }
+
+    async fn merges_of(&self, case: CaseId) -> StoreResult<Vec<Merge>> {
+        self.merges_of_impl(case).await
+    }
+
+    async fn cases_in(&self, ids: &[CaseId]) -> StoreResult<Vec<Case>> {
+        self.cases_in_impl(ids).await
     }
 
     async fn disclosures(

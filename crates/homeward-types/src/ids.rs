@@ -79,3 +79,5 @@ id_type!(/// A row of a rescue list possibly matching an open case.
     ListMatchId, "list match id");
 id_type!(/// An entry of a case's criminal-justice compartment.
     CompartmentEntryId, "compartment entry id");
+id_type!(/// A merge of one case into another (undone by unmerging).
+    MergeId, "merge id");

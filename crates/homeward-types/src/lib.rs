@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod consolidate;
 mod enums;
 mod ids;
 mod rescue;

@@ -8,6 +8,7 @@ pub use account::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use crate::consolidate::*;
 pub use crate::rescue::*;
 pub use crate::sharing::*;
 
@@ -156,6 +157,10 @@ pub struct ReportCreated {
     /// Other organisations holding a possible match of this person (blind:
     /// only who holds it; draft a request to learn more).
     pub possible_matches: Vec<MatchNoticeView>,
+    /// Cases you may see whose subject may be the same person, most probable
+    /// first (merge from the case page or `POST /cases/{id}/merge`).
+    #[serde(default)]
+    pub possible_duplicates: Vec<PossibleDuplicate>,
 }
 
 /// A request to move a case to another state.
@@ -259,6 +264,9 @@ pub struct NameView {
     pub family: Option<String>,
     /// Romanisation system.
     pub system: Option<String>,
+    /// The case it came from by a merge (owner only; absent: this case's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<CaseId>,
 }
 
 /// An identity document as shown.
@@ -272,6 +280,9 @@ pub struct DocumentView {
     pub issuing_state: Option<String>,
     /// Whether the number's check digit is valid (`null` where the kind has none we check).
     pub check_digit_valid: Option<bool>,
+    /// The case it came from by a merge (owner only; absent: this case's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<CaseId>,
 }
 
 /// A contact point as shown.
@@ -283,6 +294,9 @@ pub struct ContactView {
     pub raw: String,
     /// Normalised (E.164 for phones, lower-case handle otherwise).
     pub normalised: String,
+    /// The case it came from by a merge (owner only; absent: this case's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<CaseId>,
 }
 
 /// A person, possibly redacted: other organisations see no names, documents,
@@ -334,6 +348,9 @@ pub struct ReportView {
     pub job_promised: Option<String>,
     /// Free text (withheld when redacted).
     pub narrative: Option<String>,
+    /// The case it came from by a merge (owner only; absent: this case's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_from: Option<CaseId>,
 }
 
 /// One move of a case in its lifecycle.
@@ -426,6 +443,9 @@ pub struct CaseDetail {
     pub requests: Vec<RequestSummary>,
     /// Other organisations holding a possible match (owner only).
     pub match_notices: Vec<MatchNoticeView>,
+    /// Merges this case took part in, either side (owner only).
+    #[serde(default)]
+    pub merges: Vec<MergeView>,
     /// The criminal-justice compartment: present only for the owner's
     /// criminal-justice staff and those of a request granting it.
     pub compartment: Option<Vec<CompartmentEntryView>>,

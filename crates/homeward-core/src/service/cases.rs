@@ -60,6 +60,7 @@ impl Homeward {
                 given: p.text(&format!("{field}.given"), n.given.as_deref(), MAX_SHORT),
                 family: p.text(&format!("{field}.family"), n.family.as_deref(), MAX_SHORT),
                 system: p.text(&format!("{field}.system"), n.system.as_deref(), 40),
+                merged_from: None,
             });
         }
         if names.is_empty() {
@@ -114,6 +115,7 @@ impl Homeward {
                     .filter(|c| !c.is_empty()),
                 number,
                 check_digit_valid,
+                merged_from: None,
             });
         }
 
@@ -141,6 +143,7 @@ impl Homeward {
                 kind: c.kind,
                 raw,
                 normalised,
+                merged_from: None,
             });
         }
 
@@ -289,13 +292,17 @@ impl Homeward {
             opened,
         };
         let reference = self.store.insert_case(&new, audit).await?;
-        let notices = self.find_notices(actor, case_id, &new.person).await?;
+        let found = self.intake_matches(actor, &new.case, &new.person).await?;
+        let notices = self
+            .find_notices(actor, case_id, &new.person, &found.hidden)
+            .await?;
         Ok(ReportCreated {
             case_id,
             reference,
             report_id: new.report.id,
             person_id: new.person.id,
             possible_matches: self.notice_views(&notices).await?,
+            possible_duplicates: found.duplicates,
         })
     }
 

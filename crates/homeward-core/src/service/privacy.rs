@@ -8,8 +8,8 @@ use homeward_types::wire::{
     DisclosureView, MatchNoticeView, StillHeldInput,
 };
 use homeward_types::{
-    CaseId, CompartmentEntryId, CompartmentKind, ConsentId, ConsentScope, GrantField, Marking,
-    NoticeId, Role, UserId,
+    CaseId, CaseState, CompartmentEntryId, CompartmentKind, ConsentId, ConsentScope, GrantField,
+    Marking, NoticeId, OrgId, Role, UserId,
 };
 use serde_json::json;
 
@@ -376,6 +376,7 @@ impl Homeward {
         actor: &Actor,
         case: CaseId,
         person: &Person,
+        also: &[(CaseId, OrgId)],
     ) -> CoreResult<Vec<MatchNotice>> {
         let documents: Vec<String> = person
             .documents
@@ -389,13 +390,16 @@ impl Homeward {
             .map(|c| c.normalised.clone())
             .filter(|c| c.len() >= 6)
             .collect();
-        if documents.is_empty() && contacts.is_empty() {
-            return Ok(Vec::new());
-        }
-        let hits = self
-            .store
-            .cases_with_identifiers(&documents, &contacts, actor.org_id)
-            .await?;
+        let mut hits = if documents.is_empty() && contacts.is_empty() {
+            Vec::new()
+        } else {
+            self.store
+                .cases_with_identifiers(&documents, &contacts, actor.org_id)
+                .await?
+        };
+        // Found by the matching engine (names across scripts, dates, …);
+        // already checked open and of another organisation.
+        hits.extend(also.iter().map(|(c, o)| (*c, *o, CaseState::Reported)));
         let mut notices: Vec<MatchNotice> = Vec::new();
         for (holder_case, holder_org, state) in hits {
             if lifecycle::is_final(state) || notices.iter().any(|n| n.holder_org == holder_org) {

@@ -359,7 +359,7 @@ impl Homeward {
         })
     }
 
-    async fn org_view_of(&self, id: OrgId) -> CoreResult<OrganisationView> {
+    pub(crate) async fn org_view_of(&self, id: OrgId) -> CoreResult<OrganisationView> {
         Ok(self
             .org_cached(id)
             .await?

@@ -5,11 +5,15 @@
 //! others'; owners confirm (the case moves to `released`) or reject.
 
 use std::collections::{BTreeSet, HashMap};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
 
-use homeward_match::{BatchOptions, Model, PersonRecord, prepare};
+use homeward_match::{Candidate, PersonRecord, prepare};
 use homeward_types::wire::{ListMatchDecision, ListMatchView, RescueListSummary, TransitionInput};
 use homeward_types::{
-    CaseState, ContactKind, DocumentKind, ListMatchId, OrgId, ReleaseMode, RescueListId,
+    CaseId, CaseState, ListMatchId, OrgId, ReleaseMode, RescueListId,
 };
 use serde_json::json;
 
@@ -17,7 +21,7 @@ use super::accounts::org_view;
 use super::requests::unknown_org;
 use super::{Homeward, Problems, now_ms};
 use crate::audit::AuditDraft;
-use crate::model::{Case, ListMatch, Person, RescueList};
+use crate::model::{Case, ListMatch, RescueList};
 use crate::{Actor, CoreError, CoreResult, Credential, lifecycle};
 
 /// At or above: the row is confidently the person of the case.
@@ -26,6 +30,35 @@ pub const MATCHED: f64 = 0.9;
 pub const REVIEW: f64 = 0.5;
 /// Most rows in one list.
 pub const MAX_ROWS: usize = 200_000;
+
+/// Rows queried against the people index between progress reports.
+const CHUNK: usize = 1_000;
+
+/// Rows of a reconciliation done so far, shared with whoever shows progress.
+#[derive(Debug, Default)]
+pub struct ReconcileProgress {
+    /// Usable rows to link (known once the list is read).
+    pub total: AtomicUsize,
+    /// Rows linked so far.
+    pub done: AtomicUsize,
+}
+
+/// Lets other tasks run between chunks of CPU-bound work.
+struct YieldNow(bool);
+
+impl Future for YieldNow {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+}
 
 /// A rescue list to reconcile.
 #[derive(Debug, Clone)]
@@ -50,45 +83,6 @@ pub enum Uploader<'a> {
     Cli(OrgId),
 }
 
-/// The matching engine's record of a case's subject.
-pub fn person_record(case: &Case, p: &Person) -> PersonRecord {
-    let first = p.names.first();
-    PersonRecord {
-        record_id: case.id.to_string(),
-        names: p.names.iter().map(|n| n.text.clone()).collect(),
-        given_name: first.and_then(|n| n.given.clone()),
-        family_name: first.and_then(|n| n.family.clone()),
-        sex: p.sex.map(|s| s.as_str().to_string()),
-        birth_date: p.birth_date.clone(),
-        nationality: p.nationalities.first().cloned(),
-        phones: p
-            .contacts
-            .iter()
-            .filter(|c| matches!(c.kind, ContactKind::Phone | ContactKind::Whatsapp))
-            .map(|c| c.normalised.clone())
-            .collect(),
-        passport_no: p
-            .documents
-            .iter()
-            .find(|d| d.kind == DocumentKind::Passport)
-            .map(|d| d.number.clone()),
-        id_no: p
-            .documents
-            .iter()
-            .find(|d| d.kind != DocumentKind::Passport)
-            .map(|d| d.number.clone()),
-        handles: p
-            .contacts
-            .iter()
-            .filter(|c| !matches!(c.kind, ContactKind::Phone | ContactKind::Whatsapp))
-            .map(|c| format!("{}:{}", c.kind, c.normalised))
-            .collect(),
-        address: None,
-        postcode: None,
-        last_seen_place: None,
-    }
-}
-
 fn row_text(r: &PersonRecord) -> String {
     let mut parts = vec![r.names.join(" / ")];
     parts.extend(r.birth_date.clone());
@@ -106,34 +100,23 @@ fn row_text(r: &PersonRecord) -> String {
 }
 
 impl Homeward {
-    /// Every open case with its subject, page by page.
-    async fn open_case_persons(&self) -> CoreResult<Vec<(Case, Person)>> {
-        let finals: Vec<CaseState> = CaseState::ALL
-            .iter()
-            .copied()
-            .filter(|s| lifecycle::is_final(*s))
-            .collect();
-        let mut out = Vec::new();
-        let mut after = None;
-        loop {
-            let page = self.store.case_persons(&finals, after, 5_000).await?;
-            let Some((last, _)) = page.last() else { break };
-            after = Some(last.id);
-            let full = page.len() == 5_000;
-            out.extend(page);
-            if !full {
-                break;
-            }
-        }
-        Ok(out)
-    }
-
     /// Links a rescue list against every open case of the network, records
     /// it with the possible matches, and notifies the owners.
     pub async fn reconcile_rescue_list(
         &self,
         by: Uploader<'_>,
         input: RescueListInput,
+    ) -> CoreResult<RescueListSummary> {
+        self.reconcile_with_progress(by, input, None).await
+    }
+
+    /// [`Self::reconcile_rescue_list`], counting the rows done in
+    /// `progress` (for a progress bar or page).
+    pub async fn reconcile_with_progress(
+        &self,
+        by: Uploader<'_>,
+        input: RescueListInput,
+        progress: Option<&ReconcileProgress>,
     ) -> CoreResult<RescueListSummary> {
         let org = match by {
             Uploader::User(actor) => {
@@ -160,52 +143,57 @@ impl Homeward {
             });
         }
         // Rows without a name or a document cannot be linked.
-        let mut usable = Vec::new();
-        let mut prepared = Vec::new();
-        for r in &input.rows {
-            match prepare(r, false) {
-                Ok(pr) if !pr.names.is_empty() || pr.passport.is_some() || pr.id_no.is_some() => {
-                    usable.push(r);
-                    prepared.push(pr);
-                }
-                _ => {}
-            }
-        }
+        let usable: Vec<&PersonRecord> = input
+            .rows
+            .iter()
+            .filter(|r| {
+                prepare(r, false).is_ok_and(|pr| {
+                    !pr.names.is_empty() || pr.passport.is_some() || pr.id_no.is_some()
+                })
+            })
+            .collect();
         let unusable = input.rows.len() - usable.len();
-        let cases = self.open_case_persons().await?;
-        let mut targets = Vec::with_capacity(cases.len());
-        let mut kept = Vec::with_capacity(cases.len());
-        for (c, person) in &cases {
-            if let Ok(pr) = prepare(&person_record(c, person), false) {
-                targets.push(pr);
-                kept.push(c);
-            }
+        if let Some(p) = progress {
+            p.total.store(usable.len(), Ordering::Relaxed);
         }
-        let opts = BatchOptions {
-            threshold: Some(REVIEW),
-            train: false,
-            block_cap: 50,
-            explain: true,
-        };
-        let result =
-            homeward_match::batch::link(&prepared, &targets, &Model::default_model(), &opts);
-        // The best case for each row.
-        let n = prepared.len();
-        let mut best: HashMap<usize, (usize, f64, String)> = HashMap::new();
-        for pair in &result.pairs {
-            let (l, r) = (pair.left as usize, pair.right as usize);
-            let (row, case) = if l < n && r >= n {
-                (l, r - n)
-            } else if r < n && l >= n {
-                (r, l - n)
-            } else {
-                continue;
-            };
-            let p = pair.score.probability;
-            if best.get(&row).is_none_or(|(_, q, _)| p > *q) {
-                best.insert(row, (case, p, pair.score.explanation()));
+        // Each row against every open case, through the people index.
+        self.people.catch_up(self.store.as_ref()).await?;
+        let mut found: Vec<Vec<(CaseId, Candidate)>> = Vec::with_capacity(usable.len());
+        for chunk in usable.chunks(CHUNK) {
+            let records: Vec<PersonRecord> = chunk.iter().map(|r| (*r).clone()).collect();
+            found.extend(self.people.query_many(&records, 3)?);
+            if let Some(p) = progress {
+                p.done.fetch_add(chunk.len(), Ordering::Relaxed);
             }
+            YieldNow(false).await;
         }
+        let mut ids: Vec<CaseId> = found
+            .iter()
+            .flatten()
+            .filter(|(_, c)| c.probability >= REVIEW)
+            .map(|(id, _)| *id)
+            .collect();
+        ids.sort();
+        ids.dedup();
+        let open: HashMap<CaseId, Case> = self
+            .store
+            .cases_in(&ids)
+            .await?
+            .into_iter()
+            .filter(|c| !lifecycle::is_final(c.state))
+            .map(|c| (c.id, c))
+            .collect();
+        // The best open case for each row.
+        let best: Vec<Option<(&Case, &Candidate)>> = found
+            .iter()
+            .map(|cands| {
+                cands
+                    .iter()
+                    .filter(|(_, c)| c.probability >= REVIEW)
+                    .filter_map(|(id, c)| Some((open.get(id)?, c)))
+                    .max_by(|a, b| a.1.probability.total_cmp(&b.1.probability))
+            })
+            .collect();
         let list = RescueList {
             id: RescueListId::new(),
             org_id: org,
@@ -220,25 +208,21 @@ impl Homeward {
             },
             created_ms: now_ms(),
         };
-        let mut rows: Vec<&usize> = best.keys().collect();
-        rows.sort();
         let mut matches = Vec::new();
-        for row in rows {
-            let Some((case, p, explanation)) = best.get(row) else {
-                continue;
-            };
-            let Some(c) = kept.get(*case) else { continue };
-            let record = usable[*row];
+        for (row, hit) in best.iter().enumerate() {
+            let Some((c, cand)) = hit else { continue };
+            let record = usable[row];
+            let p = cand.probability;
             matches.push(ListMatch {
                 id: ListMatchId::new(),
                 list_id: list.id,
-                row: record.record_id.parse().unwrap_or(*row + 1),
+                row: record.record_id.parse().unwrap_or(row + 1),
                 row_text: row_text(record),
                 case_id: c.id,
                 owner_org: c.org_id,
-                probability: *p,
-                explanation: explanation.clone(),
-                strength: if *p >= MATCHED { "matched" } else { "review" }.into(),
+                probability: p,
+                explanation: cand.explanation.clone(),
+                strength: if p >= MATCHED { "matched" } else { "review" }.into(),
                 status: "pending".into(),
                 decided_by: None,
                 decided_ms: None,

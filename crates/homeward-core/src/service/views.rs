@@ -81,6 +81,17 @@ impl Homeward {
         } else {
             Vec::new()
         };
+        let merges = if full {
+            self.store.merges_of(b.case.id).await?
+        } else {
+            Vec::new()
+        };
+        let report_source = |r: &crate::model::Report| {
+            merges
+                .iter()
+                .find(|m| m.in_force() && m.into_case == b.case.id && m.reports.contains(&r.id))
+                .map(|m| m.from_case)
+        };
         let (consents, match_notices) = if full {
             let mut views = Vec::new();
             if b.case.has(Case::HAS_CONSENTS) {
@@ -101,7 +112,9 @@ impl Homeward {
             .compartment_view(actor, &b.case, seen, requests)
             .await?;
         let requests = self.case_requests(actor, requests).await?;
+        let merges = self.merge_views(&merges).await?;
         Ok(CaseDetail {
+            merges,
             compartment,
             case,
             release_mode: b.case.release_mode,
@@ -142,6 +155,7 @@ impl Homeward {
                         .narrative
                         .clone()
                         .filter(|_| seen.shows(GrantField::Narrative)),
+                    merged_from: report_source(r),
                 })
                 .collect(),
             transitions: b
@@ -225,6 +239,7 @@ pub(crate) fn person_view(p: &Person, seen: Sight) -> PersonView {
                     given: n.given.clone(),
                     family: n.family.clone(),
                     system: n.system.clone(),
+                    merged_from: n.merged_from.filter(|_| seen == Sight::Full),
                 })
                 .collect()
         } else {
@@ -245,6 +260,7 @@ pub(crate) fn person_view(p: &Person, seen: Sight) -> PersonView {
                     number: d.number.clone(),
                     issuing_state: d.issuing_state.clone(),
                     check_digit_valid: d.check_digit_valid,
+                    merged_from: d.merged_from.filter(|_| seen == Sight::Full),
                 })
                 .collect()
         } else {
@@ -257,6 +273,7 @@ pub(crate) fn person_view(p: &Person, seen: Sight) -> PersonView {
                     kind: c.kind,
                     raw: c.raw.clone(),
                     normalised: c.normalised.clone(),
+                    merged_from: c.merged_from.filter(|_| seen == Sight::Full),
                 })
                 .collect()
         } else {

@@ -27,6 +27,7 @@ macro_rules! check {
     };
 }
 
+mod consolidation;
 mod requests;
 mod security;
 
@@ -146,6 +147,7 @@ where
     requests::blind_match_notices(fresh().await).await?;
     requests::compartment(fresh().await).await?;
     requests::rescue_list_reconciliation(fresh().await).await?;
+    consolidation::duplicates_and_merge(fresh().await).await?;
     account_security(fresh().await).await?;
     retention(fresh().await).await?;
     Ok(())

@@ -19,7 +19,7 @@ pub mod totp;
 pub use actor::{Actor, Credential};
 pub use error::{CoreError, CoreResult, StoreError};
 pub use service::{
-    AccountPolicy, DEFAULT_RETENTION_DAYS, DUPLICATE_SHOWN, Homeward, NOTICE_AT, PURGE_MARKER, PurgeReport, ReconcileProgress, RescueListInput,
-    SESSION_TTL_MS, SessionState, SignedIn, TotpEnrolment, Uploader, now_ms,
-    rfc3339,
+    AccountPolicy, DEFAULT_RETENTION_DAYS, DUPLICATE_SHOWN, Homeward, NOTICE_AT, PURGE_MARKER,
+    PurgeReport, ReconcileProgress, RescueListInput, SESSION_TTL_MS, SessionState, SignedIn,
+    TotpEnrolment, Uploader, now_ms, rfc3339,
 };

@@ -8,8 +8,8 @@ pub mod contract;
 
 use async_trait::async_trait;
 use homeward_types::{
-    CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId, RequestState,
-    SharingGroupId, SiteId, TokenId, UserId,
+    CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId,
+    RequestState, SharingGroupId, SiteId, TokenId, UserId,
 };
 
 use crate::StoreError;
@@ -17,7 +17,7 @@ use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListMatch, LoginFailure, Merge, LoginThrottle, MatchNotice, Note, Organisation, Person, Report,
+    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person, Report,
     Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse,
     Transition, User,
 };
@@ -305,8 +305,7 @@ pub trait Store: Send + Sync + 'static {
 
     /// Undoes a merge (see [`UnmergeChange`]). False (nothing written) when
     /// it was already undone or `from_case` is no longer `duplicate`.
-    async fn unmerge_cases(&self, change: &UnmergeChange, audit: AuditDraft)
-    -> StoreResult<bool>;
+    async fn unmerge_cases(&self, change: &UnmergeChange, audit: AuditDraft) -> StoreResult<bool>;
 
     /// A merge by id.
     async fn merge(&self, id: MergeId) -> StoreResult<Option<Merge>>;

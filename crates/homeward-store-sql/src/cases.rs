@@ -115,7 +115,10 @@ async fn insert_person(tx: &mut AnyConnection, p: &Person) -> Result<(), StoreEr
     Ok(())
 }
 
-pub(crate) async fn insert_transition(tx: &mut AnyConnection, t: &Transition) -> Result<(), StoreError> {
+pub(crate) async fn insert_transition(
+    tx: &mut AnyConnection,
+    t: &Transition,
+) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO case_transitions (case_id, position, from_state, to_state, reason, release_mode, actor, at_ms) \
          VALUES ($1, (SELECT COALESCE(MAX(position), 0) + 1 FROM case_transitions WHERE case_id = $1), \

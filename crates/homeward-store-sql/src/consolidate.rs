@@ -240,14 +240,16 @@ impl SqlStore {
     }
 
     pub(crate) async fn merge_impl(&self, id: MergeId) -> Result<Option<Merge>, StoreError> {
-        sqlx::query(&format!("SELECT {MERGE_COLUMNS} FROM case_merges WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(merge_row)
-            .transpose()
+        sqlx::query(&format!(
+            "SELECT {MERGE_COLUMNS} FROM case_merges WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(merge_row)
+        .transpose()
     }
 
     pub(crate) async fn merges_of_impl(&self, case: CaseId) -> Result<Vec<Merge>, StoreError> {

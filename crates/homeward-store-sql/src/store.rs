@@ -7,15 +7,13 @@ use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person, Request,
-    RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse, User,
+    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person,
+    Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse, User,
 };
-use homeward_core::store::{
-    MergeChange, NewCase, StateChange, Store, StoreResult, UnmergeChange,
-};
+use homeward_core::store::{MergeChange, NewCase, StateChange, Store, StoreResult, UnmergeChange};
 use homeward_types::{
-    CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId, RequestState,
-    SharingGroupId, SiteId, TokenId, UserId,
+    CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId,
+    RequestState, SharingGroupId, SiteId, TokenId, UserId,
 };
 
 use crate::rows::{self, get};

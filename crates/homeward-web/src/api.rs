@@ -2,6 +2,7 @@
 //! handlers' annotations, so it cannot drift from the routes.
 
 pub mod cases;
+mod consolidate;
 mod groups;
 mod me;
 mod requests;
@@ -65,6 +66,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(requests::record_consent))
         .routes(routes!(requests::revoke_consent))
         .routes(routes!(requests::list_disclosures))
+        .routes(routes!(consolidate::duplicates))
+        .routes(routes!(consolidate::merge))
+        .routes(routes!(consolidate::unmerge))
         .routes(routes!(rescue::reconcile))
         .routes(routes!(rescue::list_matches))
         .routes(routes!(rescue::decide))

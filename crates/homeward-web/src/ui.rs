@@ -6,6 +6,7 @@ mod account;
 mod case_page;
 mod cases;
 mod check;
+mod consolidate;
 pub mod layout;
 mod login;
 mod report_form;
@@ -54,6 +55,8 @@ ui_routes! {
     post "/cases/{id}/transition" => case_page::transition,
     post "/cases/{id}/notes" => case_page::note,
     post "/cases/{id}/marking" => case_page::marking,
+    post "/cases/{id}/merge" => consolidate::merge,
+    post "/merges/{id}/unmerge" => consolidate::unmerge,
     get "/reports/new" => report_form::show,
     post "/reports/new" => report_form::submit,
     get "/check" => check::show,

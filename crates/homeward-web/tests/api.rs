@@ -792,3 +792,176 @@ async fn requests_over_the_api_refuse_bad_grants_and_write_nothing() {
     assert_eq!(d["person"]["names"][0]["text"], "CHAN Wai Kit");
     assert_eq!(d["person"]["contacts"], json!([]));
 }
+
+#[tokio::test]
+async fn duplicates_merge_and_unmerge_over_the_api_and_the_case_page() {
+    let t = app().await;
+    let tok = Some(t.hk_token.as_str());
+    let first = t
+        .api("POST", "/api/v1/reports", tok, Some(&report_json()))
+        .await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let first = first.json()["case_id"].as_str().unwrap().to_string();
+    let later = json!({
+        "subject": {
+            "names": [{"text": "陈伟杰"}],
+            "birth_date": "2001-03-04",
+            "nationalities": ["HK"]
+        }
+    })
+    .to_string();
+    let second = t.api("POST", "/api/v1/reports", tok, Some(&later)).await;
+    assert_eq!(second.status, StatusCode::CREATED, "{}", second.body);
+    let second = second.json();
+    let dup = &second["possible_duplicates"][0];
+    assert_eq!(dup["case_id"], first.as_str(), "{second}");
+    assert_eq!(dup["mergeable"], true);
+    assert!(dup["probability"].as_f64().unwrap() >= 0.5);
+    assert!(!dup["fields"].as_array().unwrap().is_empty());
+    let second = second["case_id"].as_str().unwrap().to_string();
+
+    let listed = t
+        .api(
+            "GET",
+            &format!("/api/v1/cases/{first}/duplicates"),
+            tok,
+            None,
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(listed.json()[0]["case_id"], second.as_str());
+    let th = t
+        .api(
+            "GET",
+            &format!("/api/v1/cases/{first}/duplicates"),
+            Some(&t.th_token),
+            None,
+        )
+        .await;
+    assert_problem(&th, StatusCode::NOT_FOUND, "not_found");
+
+    // Bad input: no reason, unknown field, not a case of ours.
+    let r = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{first}/merge"),
+            tok,
+            Some(&json!({"from": second, "reason": " "}).to_string()),
+        )
+        .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");
+    let r = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{first}/merge"),
+            tok,
+            Some(&json!({"from": second, "reason": "x", "force": true}).to_string()),
+        )
+        .await;
+    assert_problem(&r, StatusCode::UNPROCESSABLE_ENTITY, "invalid_body");
+    let detail = t
+        .api("GET", &format!("/api/v1/cases/{second}"), tok, None)
+        .await
+        .json();
+    assert_eq!(detail["case"]["state"], "reported", "nothing merged");
+
+    let m = t
+        .api(
+            "POST",
+            &format!("/api/v1/cases/{first}/merge"),
+            tok,
+            Some(&json!({"from": second, "reason": "family confirms"}).to_string()),
+        )
+        .await;
+    assert_eq!(m.status, StatusCode::CREATED, "{}", m.body);
+    let merge = m.json()["id"].as_str().unwrap().to_string();
+    let d = t
+        .api("GET", &format!("/api/v1/cases/{first}"), tok, None)
+        .await
+        .json();
+    assert_eq!(d["reports"].as_array().unwrap().len(), 2);
+    assert_eq!(d["merges"][0]["id"], merge.as_str());
+    assert!(
+        d["person"]["names"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["text"] == "陈伟杰" && n["merged_from"] == second.as_str())
+    );
+
+    // The case page shows the merge with its unmerge form and sources.
+    let signed = t.hw.login("officer@hk.example", PW).await.unwrap();
+    let page = t
+        .send(
+            Request::get(format!("/cases/{first}"))
+                .header(header::COOKIE, format!("hw_session={}", signed.session_id))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("/merges/{merge}/unmerge")));
+    assert!(page.body.contains("陈伟杰") && page.body.contains("from "));
+
+    let u = t
+        .api(
+            "POST",
+            &format!("/api/v1/merges/{merge}/unmerge"),
+            Some(&t.th_token),
+            Some(&json!({"reason": "not ours"}).to_string()),
+        )
+        .await;
+    assert_problem(&u, StatusCode::NOT_FOUND, "not_found");
+    let u = t
+        .api(
+            "POST",
+            &format!("/api/v1/merges/{merge}/unmerge"),
+            tok,
+            Some(&json!({"reason": "different person after all"}).to_string()),
+        )
+        .await;
+    assert_eq!(u.status, StatusCode::OK, "{}", u.body);
+    let again = t
+        .api(
+            "POST",
+            &format!("/api/v1/merges/{merge}/unmerge"),
+            tok,
+            Some(&json!({"reason": "twice"}).to_string()),
+        )
+        .await;
+    assert_problem(&again, StatusCode::CONFLICT, "conflict");
+    let d = t
+        .api("GET", &format!("/api/v1/cases/{second}"), tok, None)
+        .await
+        .json();
+    assert_eq!(d["case"]["state"], "reported");
+    assert_eq!(d["reports"].as_array().unwrap().len(), 1);
+
+    // The same on the page: the duplicate is proposed again, with a merge form.
+    let page = t
+        .send(
+            Request::get(format!("/cases/{first}"))
+                .header(header::COOKIE, format!("hw_session={}", signed.session_id))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(page.body.contains(&format!("/cases/{first}/merge")));
+    let form_body = format!("csrf={}&from={second}&reason=same+person", signed.csrf);
+    let merged = t
+        .send(form(
+            &format!("/cases/{first}/merge"),
+            &format!("hw_session={}", signed.session_id),
+            &form_body,
+        ))
+        .await;
+    assert!(merged.status.is_redirection(), "{}", merged.body);
+    let forged = t
+        .send(form(
+            &format!("/cases/{second}/merge"),
+            &format!("hw_session={}", signed.session_id),
+            &format!("csrf=forged&from={first}&reason=x"),
+        ))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+}

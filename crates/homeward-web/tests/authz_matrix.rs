@@ -75,6 +75,12 @@ enum Rule {
     /// The criminal-justice compartment: criminal-justice staff of the
     /// owner or of a grantee; 403 for other roles that see the case.
     Compartment,
+    /// Reading about one's own case (possible duplicates): the owner's
+    /// users; a 404 for everyone else, the same as for a nonexistent case.
+    CaseOwnerRead,
+    /// Undoing a merge: the writers of the merged cases' owner only
+    /// (contract-tested: `duplicates_and_merge`).
+    MergeOwner,
 }
 
 const API: &[(&str, &str, Rule)] = &[
@@ -135,6 +141,9 @@ const API: &[(&str, &str, Rule)] = &[
         Rule::ListMatchOwner,
     ),
     ("POST", "/api/v1/cases/{id}/compartment", Rule::Compartment),
+    ("GET", "/api/v1/cases/{id}/duplicates", Rule::CaseOwnerRead),
+    ("POST", "/api/v1/cases/{id}/merge", Rule::CaseOwnerWrite),
+    ("POST", "/api/v1/merges/{id}/unmerge", Rule::MergeOwner),
 ];
 
 const UI: &[(&str, &str, Rule)] = &[
@@ -174,6 +183,8 @@ const UI: &[(&str, &str, Rule)] = &[
     ),
     ("get", "/disclosures", Rule::AdminOnly),
     ("post", "/cases/{id}/compartment", Rule::Compartment),
+    ("post", "/cases/{id}/merge", Rule::CaseOwnerWrite),
+    ("post", "/merges/{id}/unmerge", Rule::MergeOwner),
 ];
 
 struct Viewer {
@@ -640,6 +651,7 @@ fn body_for(path: &str) -> &'static str {
         }
         "messages" => r#"{"body":"matrix message"}"#,
         "decision" => r#"{"confirm":false}"#,
+        "merge" => r#"{"from":"019a0000-0000-7000-8000-000000000000","reason":"matrix"}"#,
         _ => "{}",
     }
 }
@@ -690,6 +702,49 @@ async fn changes_are_the_owners_and_everything_else_is_a_404_or_403() {
                             "{who}: same answer as a nonexistent case"
                         );
                     }
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn owner_only_reads_are_a_404_to_everyone_else() {
+    let w = world().await;
+    for (method, path, rule) in API {
+        if *rule != Rule::CaseOwnerRead {
+            continue;
+        }
+        for c in &w.cases {
+            let url = fill(path, &c.id.to_string(), "");
+            let r = w.call(method, &url, None, false, "").await;
+            assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {url}");
+            for v in &w.viewers {
+                let who = format!("{:?} {} {method} {path} on {}", v.rel, v.role, c.marking);
+                let r = w.call(method, &url, Some(v), false, "").await;
+                if v.rel == Rel::Owner {
+                    assert_eq!(r.status, StatusCode::OK, "{who}");
+                } else {
+                    let ghost = w
+                        .call(
+                            method,
+                            &fill(path, &CaseId::new().to_string(), ""),
+                            Some(v),
+                            false,
+                            "",
+                        )
+                        .await;
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}");
+                    assert_eq!(r.body, ghost.body, "{who}: same as nonexistent");
+                }
+                for other in &w.cases {
+                    if v.rel != Rel::Owner || other.id == c.id {
+                        continue;
+                    }
+                    assert!(
+                        !r.body.contains(&other.secret) || sees(v.rel, other.marking) == Some(true),
+                        "{who}: no hidden name among the duplicates"
+                    );
                 }
             }
         }

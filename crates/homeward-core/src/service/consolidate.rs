@@ -76,7 +76,9 @@ impl Homeward {
             hidden: Vec::new(),
         };
         for (id, cand) in found {
-            let Some(other) = cases.get(&id) else { continue };
+            let Some(other) = cases.get(&id) else {
+                continue;
+            };
             if lifecycle::is_final(other.state) {
                 continue;
             }
@@ -156,7 +158,10 @@ impl Homeward {
         let mut p = Problems::default();
         let reason = p.text("reason", Some(&input.reason), 2_000);
         if reason.is_none() {
-            p.add("reason", "say why these are the same person (shown in both histories)");
+            p.add(
+                "reason",
+                "say why these are the same person (shown in both histories)",
+            );
         }
         if input.from == into {
             p.add("from", "a case cannot be merged into itself");

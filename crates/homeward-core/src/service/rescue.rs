@@ -12,9 +12,7 @@ use std::task::{Context, Poll};
 
 use homeward_match::{Candidate, PersonRecord, prepare};
 use homeward_types::wire::{ListMatchDecision, ListMatchView, RescueListSummary, TransitionInput};
-use homeward_types::{
-    CaseId, CaseState, ListMatchId, OrgId, ReleaseMode, RescueListId,
-};
+use homeward_types::{CaseId, CaseState, ListMatchId, OrgId, ReleaseMode, RescueListId};
 use serde_json::json;
 
 use super::accounts::org_view;

@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_core::CoreError;
 use homeward_types::wire::{
-    CaseDetail, MarkingInput, NoteInput, OrganisationView, SharingGroupView, TransitionInput,
+    CaseDetail, MarkingInput, NoteInput, OrganisationView, PossibleDuplicate, SharingGroupView,
+    TransitionInput,
 };
 use homeward_types::{
     CaseId, CaseState, CompartmentKind, ConsentScope, Marking, ReleaseMode, ScreeningOutcome,
@@ -22,7 +23,7 @@ use crate::auth::WebUser;
 
 /// What the user typed in a form that failed, to show it again.
 #[derive(Default)]
-struct Kept {
+pub(super) struct Kept {
     error: Option<String>,
     to: String,
     reason: String,
@@ -30,13 +31,24 @@ struct Kept {
     note: String,
     note_error: Option<String>,
     marking_error: Option<String>,
+    merge_error: Option<String>,
 }
 
-fn parse_id(raw: &str) -> Option<CaseId> {
+impl Kept {
+    /// The page with the error of a merge or unmerge.
+    pub(super) fn merge_failed(message: String) -> Kept {
+        Kept {
+            merge_error: Some(message),
+            ..Kept::default()
+        }
+    }
+}
+
+pub(super) fn parse_id(raw: &str) -> Option<CaseId> {
     raw.parse::<CaseId>().ok()
 }
 
-fn no_case() -> Response {
+pub(super) fn no_case() -> Response {
     error_response(&CoreError::NotFound { what: "case" })
 }
 
@@ -45,9 +57,20 @@ fn view(
     shell: &Shell,
     groups: &[SharingGroupView],
     orgs: &[OrganisationView],
+    duplicates: &[PossibleDuplicate],
     kept: &Kept,
 ) -> Markup {
     let owner = !d.person.redacted;
+    let may_merge = owner && !d.allowed_transitions.is_empty();
+    // Where merged-in data came from, by case id.
+    let source = |id: &Option<CaseId>| {
+        id.map(|id| {
+            d.merges
+                .iter()
+                .find(|m| m.from_case == id)
+                .map_or_else(|| id.to_string(), |m| m.from_reference.clone())
+        })
+    };
     let writer = !d.allowed_transitions.is_empty();
     let c = &d.case;
     let p = &d.person;
@@ -78,7 +101,8 @@ fn view(
                     @if !p.names.is_empty() {
                         dt { "Names" }
                         dd { ul.names { @for n in &p.names {
-                            li { span.name { (n.text) } " " span.script { (n.script.as_str()) @if let Some(s) = &n.system { " · " (s) } } }
+                            li { span.name { (n.text) } " " span.script { (n.script.as_str()) @if let Some(s) = &n.system { " · " (s) } }
+                                @if let Some(src) = source(&n.merged_from) { " " span.muted.source { "from " (src) } } }
                         } } }
                     }
                     dt { "Sex" } dd { (p.sex.map(|s| s.as_str().to_uppercase()).unwrap_or_else(|| "—".into())) }
@@ -89,12 +113,14 @@ fn view(
                         dd { @for doc in &p.documents {
                             div { (doc.kind.as_str()) " " code { (doc.number) }
                                 @if let Some(st) = &doc.issuing_state { " (" (st) ")" }
-                                @match doc.check_digit_valid { Some(true) => { " ✓" }, Some(false) => { span.bad { " check digit wrong" } }, None => {} } }
+                                @match doc.check_digit_valid { Some(true) => { " ✓" }, Some(false) => { span.bad { " check digit wrong" } }, None => {} }
+                                @if let Some(src) = source(&doc.merged_from) { " " span.muted.source { "from " (src) } } }
                         } }
                     }
                     @if !p.contacts.is_empty() {
                         dt { "Contacts" }
-                        dd { @for ct in &p.contacts { div { (ct.kind.as_str()) " " code { (ct.normalised) } } } }
+                        dd { @for ct in &p.contacts { div { (ct.kind.as_str()) " " code { (ct.normalised) }
+                            @if let Some(src) = source(&ct.merged_from) { " " span.muted.source { "from " (src) } } } } }
                     }
                     @if let Some(site) = &c.site { dt { "Site" } dd { (site) } }
                 }
@@ -237,9 +263,54 @@ fn view(
                 }
             }
         }
+        @if owner && (!duplicates.is_empty() || !d.merges.is_empty() || kept.merge_error.is_some()) {
+            section.card #duplicates {
+                h2 { "Possible duplicates" }
+                @if let Some(e) = &kept.merge_error { p.error role="alert" { (e) } }
+                @if duplicates.is_empty() { p.muted { "None found." } } @else {
+                    p.muted { "Open cases you may see whose subject may be the same person, found across scripts and spellings." }
+                    table.cases { thead { tr { th { "Case" } th { "Subject" } th { "Owner" } th { "Probability" } th { "Why" } th { "" } } }
+                        tbody { @for dup in duplicates { tr {
+                            td { a href={"/cases/" (dup.case_id)} { (dup.reference) } br; (state_badge(dup.state)) }
+                            td { (dup.subject) }
+                            td { (dup.organisation.name) }
+                            td { (format!("{:.0}%", dup.probability * 100.0)) }
+                            td { ul.explain { @for f in &dup.fields { li { strong { (f.field.replace('_', " ")) } ": " (f.agreement) } } } }
+                            td { @if dup.mergeable && may_merge {
+                                form method="post" action={"/cases/" (c.id) "/merge"} {
+                                    input type="hidden" name="csrf" value=(shell.csrf);
+                                    input type="hidden" name="from" value=(dup.case_id.to_string());
+                                    label for={"merge_reason_" (dup.case_id)} { "Reason" }
+                                    input id={"merge_reason_" (dup.case_id)} name="reason" required placeholder="why they are the same person";
+                                    button type="submit" { "Merge " (dup.reference) " into this case" }
+                                }
+                            } }
+                        } } } }
+                }
+                @if !d.merges.is_empty() {
+                    h2.spaced { "Merges" }
+                    ul #merges { @for m in &d.merges {
+                        li { a href={"/cases/" (m.from_case)} { (m.from_reference) } " merged into " a href={"/cases/" (m.into_case)} { (m.into_reference) }
+                            span.muted { " — " (minute(&m.at)) " by " (m.by) } div.reason { (m.reason) }
+                            @if let Some(at) = &m.undone_at { div.muted { "Undone " (minute(at)) @if let Some(r) = &m.undo_reason { ": " (r) } } }
+                            @else if may_merge {
+                                form method="post" action={"/merges/" (m.id) "/unmerge"} {
+                                    input type="hidden" name="csrf" value=(shell.csrf);
+                                    input type="hidden" name="case" value=(c.id.to_string());
+                                    label for={"unmerge_reason_" (m.id)} { "Reason" }
+                                    input id={"unmerge_reason_" (m.id)} name="reason" required placeholder="why they are not the same person";
+                                    button type="submit" { "Unmerge" }
+                                }
+                            }
+                        }
+                    } }
+                }
+            }
+        }
         @for r in &d.reports {
             section.card {
-                h2 { "Report " span.muted { (minute(&r.created_at)) " by " (r.created_by) } }
+                h2 { "Report " span.muted { (minute(&r.created_at)) " by " (r.created_by) }
+                    @if let Some(src) = source(&r.merged_from) { " " span.muted.source { "(from " (src) ")" } } }
                 dl {
                     @if let Some(v) = &r.reporter_name { dt { "Reporter" } dd { (v) @if let Some(rel) = &r.reporter_relationship { " (" (rel) ")" } } }
                     @if let Some(v) = &r.reporter_contact { dt { "Reporter contact" } dd { (v) } }
@@ -281,7 +352,7 @@ fn view(
     page(&c.reference, Some(shell), body)
 }
 
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     user: &WebUser,
     id: CaseId,
@@ -297,7 +368,16 @@ async fn render(
                 .organisations(&user.actor)
                 .await
                 .unwrap_or_default();
-            (status, view(&d, &shell, &groups, &orgs, kept)).into_response()
+            let duplicates = if d.person.redacted {
+                Vec::new()
+            } else {
+                state
+                    .hw
+                    .possible_duplicates(&user.actor, id)
+                    .await
+                    .unwrap_or_default()
+            };
+            (status, view(&d, &shell, &groups, &orgs, &duplicates, kept)).into_response()
         }
         Err(e) => error_response(&e),
     }

@@ -144,6 +144,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
         }
         let secure = args.secure_cookies || !args.bind.ip().is_loopback();
         tokio::spawn(scheduled_purge(hw.clone(), args.retention_days));
+        tokio::spawn(warm_people_index(hw.clone()));
         let app = homeward_web::router(hw, secure);
         let listener = tokio::net::TcpListener::bind(args.bind)
             .await
@@ -163,6 +164,20 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<()> {
         eprintln!("homeward stopped");
         Ok(())
     })
+}
+
+/// Loads every open case's subject into the matching index, so the first
+/// report's duplicate check does not wait for it.
+async fn warm_people_index(hw: Homeward) {
+    let started = std::time::Instant::now();
+    match hw.warm_people_index().await {
+        Ok(n) => tracing::info!(
+            people = n,
+            seconds = started.elapsed().as_secs_f64(),
+            "people index ready"
+        ),
+        Err(e) => tracing::error!(error = %e, "people index: first load failed (retried on use)"),
+    }
 }
 
 /// Purges closed cases past the retention period: shortly after start, then

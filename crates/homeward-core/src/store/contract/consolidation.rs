@@ -300,8 +300,14 @@ pub async fn duplicates_and_merge(store: Arc<dyn Store>) -> Result<(), Failure> 
     );
     check!(
         matches!(
-            w.hw.unmerge(&w.hk, merged.id, UnmergeInput { reason: "again".into() })
-                .await,
+            w.hw.unmerge(
+                &w.hk,
+                merged.id,
+                UnmergeInput {
+                    reason: "again".into()
+                }
+            )
+            .await,
             Err(CoreError::Conflict(_))
         ),
         "a merge is undone once"

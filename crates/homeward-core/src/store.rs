@@ -9,7 +9,7 @@ pub mod contract;
 use async_trait::async_trait;
 use homeward_types::{
     CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId,
-    RequestState, SharingGroupId, SiteId, TokenId, UserId,
+    RequestState, RescueListId, SharingGroupId, SiteId, TokenId, UserId,
 };
 
 use crate::StoreError;
@@ -17,7 +17,7 @@ use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person, Report,
+    ListFile, ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person, Report,
     Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse,
     Transition, User,
 };
@@ -324,13 +324,36 @@ pub trait Store: Send + Sync + 'static {
         after: Option<CaseId>,
         limit: u32,
     ) -> StoreResult<Vec<(Case, Person)>>;
-    /// Records a rescue list and its possible matches.
+    /// Records a rescue list, the file it was read from and its possible
+    /// matches.
     async fn insert_rescue_list(
         &self,
         list: &RescueList,
+        file: Option<&ListFile>,
         matches: &[ListMatch],
         audit: Vec<AuditDraft>,
     ) -> StoreResult<()>;
+
+    /// A rescue list.
+    async fn rescue_list(&self, id: RescueListId) -> StoreResult<Option<RescueList>>;
+
+    /// The lists an organisation uploaded, newest first (at most 500).
+    async fn rescue_lists(&self, org: OrgId) -> StoreResult<Vec<RescueList>>;
+
+    /// Every possible match of a list, by row.
+    async fn matches_of_list(&self, list: RescueListId) -> StoreResult<Vec<ListMatch>>;
+
+    /// The file a list was read from.
+    async fn list_file(&self, list: RescueListId) -> StoreResult<Option<ListFile>>;
+
+    /// Withdraws a list and its pending matches; false if it was already.
+    async fn withdraw_rescue_list(
+        &self,
+        id: RescueListId,
+        by: UserId,
+        at_ms: i64,
+        audit: AuditDraft,
+    ) -> StoreResult<bool>;
     /// The list matches of `owner`'s cases, newest list first.
     async fn list_matches(&self, owner: OrgId) -> StoreResult<Vec<(ListMatch, RescueList)>>;
     /// One list match with its list.

@@ -7,13 +7,13 @@ use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person,
+    ListFile, ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person,
     Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse, User,
 };
 use homeward_core::store::{MergeChange, NewCase, StateChange, Store, StoreResult, UnmergeChange};
 use homeward_types::{
     CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId,
-    RequestState, SharingGroupId, SiteId, TokenId, UserId,
+    RequestState, RescueListId, SharingGroupId, SiteId, TokenId, UserId,
 };
 
 use crate::rows::{self, get};
@@ -548,10 +548,37 @@ impl Store for SqlStore {
     async fn insert_rescue_list(
         &self,
         list: &RescueList,
+        file: Option<&ListFile>,
         matches: &[ListMatch],
         audit: Vec<Draft>,
     ) -> StoreResult<()> {
-        self.insert_rescue_list_impl(list, matches, audit).await
+        self.insert_rescue_list_impl(list, file, matches, audit).await
+    }
+
+    async fn rescue_list(&self, id: RescueListId) -> StoreResult<Option<RescueList>> {
+        self.rescue_list_impl(id).await
+    }
+
+    async fn rescue_lists(&self, org: OrgId) -> StoreResult<Vec<RescueList>> {
+        self.rescue_lists_impl(org).await
+    }
+
+    async fn matches_of_list(&self, list: RescueListId) -> StoreResult<Vec<ListMatch>> {
+        self.matches_of_list_impl(list).await
+    }
+
+    async fn list_file(&self, list: RescueListId) -> StoreResult<Option<ListFile>> {
+        self.list_file_impl(list).await
+    }
+
+    async fn withdraw_rescue_list(
+        &self,
+        id: RescueListId,
+        by: UserId,
+        at_ms: i64,
+        audit: Draft,
+    ) -> StoreResult<bool> {
+        self.withdraw_rescue_list_impl(id, by, at_ms, audit).await
     }
 
     async fn list_matches(&self, owner: OrgId) -> StoreResult<Vec<(ListMatch, RescueList)>> {

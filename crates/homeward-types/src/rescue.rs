@@ -100,3 +100,42 @@ pub struct RescueRowInput {
     #[serde(default)]
     pub phones: Vec<String>,
 }
+
+/// A rescue list you uploaded.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RescueListView {
+    /// Id.
+    pub id: RescueListId,
+    /// Name.
+    pub name: String,
+    /// Rows read.
+    pub rows: usize,
+    /// Rows that could not be used.
+    pub unusable: usize,
+    /// Rows confidently linked to an open case of any organisation.
+    pub matched: usize,
+    /// Rows possibly linked, for the owners' review.
+    pub review: usize,
+    /// Rows linked to your own organisation's cases.
+    pub own: usize,
+    /// Release mode a confirmation records.
+    pub release_mode: ReleaseMode,
+    /// When it was uploaded.
+    pub uploaded_at: String,
+    /// SHA-256 of the file as received.
+    pub file_sha256: String,
+    /// The file's name, when the file is kept.
+    pub file_name: Option<String>,
+    /// When it was withdrawn (its pending matches withdrawn with it).
+    pub withdrawn_at: Option<String>,
+}
+
+/// A rescue list you uploaded, with the rows that matched your own cases.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct RescueListDetail {
+    /// The list.
+    pub list: RescueListView,
+    /// Rows linked to your organisation's open cases (other organisations'
+    /// cases are never shown).
+    pub own_matches: Vec<ListMatchView>,
+}

@@ -153,8 +153,9 @@ fn unreadable_lists_are_refused_clearly_and_nothing_is_written() {
     let ngo = world(dir.path());
     let d = dir.path().to_str().unwrap();
     let cases = [
-        (&[0xff_u8, 0xfe, 0x00, 0x41][..], "not UTF-8"),
-        (b"a,b\n1,2\n", "no name or document column"),
+        (&[0x4e_u8, 0x61, 0xff, 0x41][..], "not UTF-8"),
+        (b"a,b\n1,2\n", "no column gives a name or a document number"),
+        (b"   \n", "empty"),
     ];
     for (bytes, expected) in cases {
         let f = dir.path().join("bad.csv");

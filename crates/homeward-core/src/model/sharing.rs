@@ -240,6 +240,49 @@ pub struct RescueList {
     pub created_by: Option<UserId>,
     /// Uploaded.
     pub created_ms: i64,
+    /// Withdrawn (its pending matches withdrawn with it).
+    pub withdrawn_ms: Option<i64>,
+    /// Withdrawn by.
+    pub withdrawn_by: Option<UserId>,
+}
+
+/// The file a list was read from, as received.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ListFile {
+    /// File name as uploaded.
+    pub name: String,
+    /// Media type (`text/csv`, the XLSX type, or `text/plain` for pasted text).
+    pub media_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+impl ListFile {
+    /// A file, its media type told from its signature.
+    pub fn new(name: String, bytes: Vec<u8>) -> ListFile {
+        let media_type = if bytes.starts_with(b"PK\x03\x04") {
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        } else if name.is_empty() {
+            "text/plain"
+        } else {
+            "text/csv"
+        };
+        ListFile {
+            name: name.chars().take(200).collect(),
+            media_type: media_type.into(),
+            bytes,
+        }
+    }
+}
+
+impl std::fmt::Debug for ListFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ListFile")
+            .field("name", &self.name)
+            .field("media_type", &self.media_type)
+            .field("bytes", &self.bytes.len())
+            .finish()
+    }
 }
 
 /// A row of a rescue list that may be an open case of `owner_org`.

@@ -11,15 +11,18 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
 
 use homeward_match::{Candidate, PersonRecord, prepare};
-use homeward_types::wire::{ListMatchDecision, ListMatchView, RescueListSummary, TransitionInput};
+use homeward_types::wire::{
+    ListMatchDecision, ListMatchView, RescueListDetail, RescueListSummary, RescueListView,
+    TransitionInput,
+};
 use homeward_types::{CaseId, CaseState, ListMatchId, OrgId, ReleaseMode, RescueListId};
 use serde_json::json;
 
 use super::accounts::org_view;
 use super::requests::unknown_org;
-use super::{Homeward, Problems, now_ms};
+use super::{Homeward, Problems, now_ms, rfc3339};
 use crate::audit::AuditDraft;
-use crate::model::{Case, ListMatch, RescueList};
+use crate::model::{Case, ListFile, ListMatch, RescueList};
 use crate::{Actor, CoreError, CoreResult, Credential, lifecycle};
 
 /// At or above: the row is confidently the person of the case.
@@ -67,8 +70,10 @@ pub struct RescueListInput {
     pub file_sha256: String,
     /// How the people left (a confirmed match records it).
     pub release_mode: ReleaseMode,
-    /// The rows, `record_id` being the 1-based row number.
+    /// The rows, `record_id` being the row's line in the file.
     pub rows: Vec<PersonRecord>,
+    /// The file as received (kept for audit and undo).
+    pub file: Option<ListFile>,
 }
 
 /// Who uploads: a signed-in user, or an operator on the command line acting
@@ -205,6 +210,8 @@ impl Homeward {
                 Uploader::Cli(_) => None,
             },
             created_ms: now_ms(),
+            withdrawn_ms: None,
+            withdrawn_by: None,
         };
         let mut matches = Vec::new();
         for (row, hit) in best.iter().enumerate() {
@@ -251,7 +258,7 @@ impl Homeward {
             ),
         };
         self.store
-            .insert_rescue_list(&list, &matches, vec![audit])
+            .insert_rescue_list(&list, input.file.as_ref(), &matches, vec![audit])
             .await?;
         let mut own_matches = Vec::new();
         for m in matches.iter().filter(|m| m.owner_org == org) {
@@ -362,5 +369,110 @@ impl Homeward {
             .await?
             .ok_or(CoreError::NotFound { what: "list match" })?;
         self.list_match_view(&m, &l).await
+    }
+
+    async fn list_view(&self, l: &RescueList, matches: &[ListMatch]) -> CoreResult<RescueListView> {
+        let file = self.store.list_file(l.id).await?;
+        Ok(RescueListView {
+            id: l.id,
+            name: l.name.clone(),
+            rows: l.rows,
+            unusable: l.unusable,
+            matched: matches.iter().filter(|m| m.strength == "matched").count(),
+            review: matches.iter().filter(|m| m.strength != "matched").count(),
+            own: matches.iter().filter(|m| m.owner_org == l.org_id).count(),
+            release_mode: l.release_mode,
+            uploaded_at: rfc3339(l.created_ms),
+            file_sha256: l.file_sha256.clone(),
+            file_name: file.map(|f| f.name),
+            withdrawn_at: l.withdrawn_ms.map(rfc3339),
+        })
+    }
+
+    /// A list of the actor's organisation, if it is one.
+    async fn own_list(&self, actor: &Actor, id: RescueListId) -> CoreResult<RescueList> {
+        self.store
+            .rescue_list(id)
+            .await?
+            .filter(|l| l.org_id == actor.org_id)
+            .ok_or(CoreError::NotFound {
+                what: "rescue list",
+            })
+    }
+
+    /// The lists the actor's organisation uploaded, newest first.
+    pub async fn rescue_lists(&self, actor: &Actor) -> CoreResult<Vec<RescueListView>> {
+        let mut out = Vec::new();
+        for l in self.store.rescue_lists(actor.org_id).await? {
+            let matches = self.store.matches_of_list(l.id).await?;
+            out.push(self.list_view(&l, &matches).await?);
+        }
+        Ok(out)
+    }
+
+    /// One list of the actor's organisation with the rows that matched its
+    /// own cases (other organisations' rows are counted, never shown).
+    pub async fn rescue_list(&self, actor: &Actor, id: RescueListId) -> CoreResult<RescueListDetail> {
+        let l = self.own_list(actor, id).await?;
+        let matches = self.store.matches_of_list(id).await?;
+        let mut own_matches = Vec::new();
+        for m in matches.iter().filter(|m| m.owner_org == actor.org_id) {
+            own_matches.push(self.list_match_view(m, &l).await?);
+        }
+        Ok(RescueListDetail {
+            list: self.list_view(&l, &matches).await?,
+            own_matches,
+        })
+    }
+
+    /// The file a list was read from (audited: it names people).
+    pub async fn rescue_list_file(&self, actor: &Actor, id: RescueListId) -> CoreResult<ListFile> {
+        let l = self.own_list(actor, id).await?;
+        super::cases::require_write(actor, "download rescue lists")?;
+        let file = self.store.list_file(l.id).await?.ok_or(CoreError::NotFound {
+            what: "rescue list file",
+        })?;
+        let audit = AuditDraft::by(
+            actor,
+            "rescue_list.file.read",
+            "rescue_list",
+            l.id,
+            json!({ "sha256": l.file_sha256 }),
+        );
+        self.store.append_audit(vec![audit]).await?;
+        Ok(file)
+    }
+
+    /// Withdraws a list (undo): its pending matches are withdrawn and their
+    /// owners no longer asked to decide; decisions already taken stand.
+    pub async fn withdraw_rescue_list(
+        &self,
+        actor: &Actor,
+        id: RescueListId,
+        reason: &str,
+    ) -> CoreResult<RescueListDetail> {
+        let l = self.own_list(actor, id).await?;
+        super::cases::require_write(actor, "withdraw rescue lists")?;
+        let mut p = Problems::default();
+        let reason = p.text("reason", Some(reason), 2_000);
+        if reason.is_none() {
+            p.add("reason", "say why the list is withdrawn");
+        }
+        p.finish()?;
+        let audit = AuditDraft::by(
+            actor,
+            "rescue_list.withdraw",
+            "rescue_list",
+            l.id,
+            json!({ "reason": reason }),
+        );
+        if !self
+            .store
+            .withdraw_rescue_list(id, actor.user_id, now_ms(), audit)
+            .await?
+        {
+            return Err(CoreError::Conflict("this list was already withdrawn".into()));
+        }
+        self.rescue_list(actor, id).await
     }
 }

@@ -59,6 +59,7 @@ pub async fn reconcile(
                 file_sha256: digest,
                 release_mode: input.release_mode.unwrap_or(ReleaseMode::Handover),
                 rows,
+                file: None,
             },
         )
         .await?;

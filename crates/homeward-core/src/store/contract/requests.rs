@@ -567,6 +567,10 @@ pub async fn rescue_list_reconciliation(store: Arc<dyn Store>) -> Result<(), Fai
                 file_sha256: "0".repeat(64),
                 release_mode: homeward_types::ReleaseMode::Handover,
                 rows,
+                file: Some(crate::model::ListFile::new(
+                    "handover.csv".into(),
+                    "Name,DOB\nsynthetic,2001\n".into(),
+                )),
             },
         )
         .await,
@@ -625,19 +629,64 @@ pub async fn rescue_list_reconciliation(store: Arc<dyn Store>) -> Result<(), Fai
             && d.release_mode == Some(homeward_types::ReleaseMode::Handover),
         "the confirmed case is released by handover"
     );
-    ok(
-        w.hw.decide_list_match(
-            &w.th,
-            th[0].id,
-            homeward_types::wire::ListMatchDecision { confirm: false },
-        )
-        .await,
-        "reject",
+    // The uploader's view: counts, never another organisation's rows.
+    let lists = ok(w.hw.rescue_lists(&ngo).await, "lists")?;
+    check!(
+        lists.len() == 1
+            && lists[0].matched == 2
+            && lists[0].own == 0
+            && lists[0].file_name.as_deref() == Some("handover.csv"),
+        "the uploader's list: {lists:?}"
+    );
+    let detail = ok(w.hw.rescue_list(&ngo, summary.list_id).await, "list")?;
+    check!(detail.own_matches.is_empty(), "no other organisation's row shown");
+    check!(
+        matches!(
+            w.hw.rescue_list(&w.hk, summary.list_id).await,
+            Err(CoreError::NotFound { .. })
+        ),
+        "only the uploader sees the list"
+    );
+    let file = ok(w.hw.rescue_list_file(&ngo, summary.list_id).await, "file")?;
+    check!(file.bytes.starts_with(b"Name,DOB"), "the original file is kept");
+    // Undo: withdrawing the list withdraws the pending match; the decision
+    // already taken stands.
+    check!(
+        matches!(
+            w.hw.withdraw_rescue_list(&ngo, summary.list_id, " ").await,
+            Err(CoreError::Invalid(_))
+        ),
+        "a withdrawal needs a reason"
+    );
+    let withdrawn = ok(
+        w.hw.withdraw_rescue_list(&ngo, summary.list_id, "wrong list uploaded")
+            .await,
+        "withdraw",
     )?;
+    check!(withdrawn.list.withdrawn_at.is_some(), "withdrawn");
+    let th = ok(w.hw.list_matches(&w.th).await, "th matches")?;
+    check!(
+        th[0].status == "withdrawn",
+        "the pending match is withdrawn: {th:?}"
+    );
+    check!(
+        matches!(
+            w.hw.decide_list_match(
+                &w.th,
+                th[0].id,
+                homeward_types::wire::ListMatchDecision { confirm: true },
+            )
+            .await,
+            Err(CoreError::Conflict(_))
+        ),
+        "a withdrawn match is not decided"
+    );
+    let hk = ok(w.hw.list_matches(&w.hk).await, "hk matches")?;
+    check!(hk[0].status == "confirmed", "the confirmation stands");
     let d = ok(w.hw.case_detail(&w.th, th_case.case_id).await, "read")?;
     check!(
         d.case.state == homeward_types::CaseState::Reported,
-        "a rejected match moves nothing"
+        "a withdrawn match moves nothing"
     );
     let verified = ok(w.hw.verify_audit().await, "verify")?;
     check!(verified.is_ok(), "audit chain intact");

@@ -17,9 +17,9 @@ use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListFile, ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person, Report,
-    Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse,
-    Transition, User,
+    ListFile, ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation,
+    Person, Report, Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site,
+    TotpUse, Transition, User,
 };
 
 /// Result of store calls.

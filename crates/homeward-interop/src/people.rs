@@ -200,9 +200,7 @@ pub enum SheetError {
     #[error("more than {MAX_ROWS} rows; split the list")]
     TooManyRows,
     /// No column gives a name or a document number.
-    #[error(
-        "no column gives a name or a document number; map one (e.g. full_name=YOUR_COLUMN)"
-    )]
+    #[error("no column gives a name or a document number; map one (e.g. full_name=YOUR_COLUMN)")]
     NoIdentifyingColumn,
     /// A mapping entry that is not `field=header`, or names no known field.
     #[error("column mapping {0}")]
@@ -358,7 +356,12 @@ fn split_header(lines: Vec<(usize, Vec<String>)>) -> Result<(Vec<String>, Vec<Ro
 
 /// Makes every row as long as the longest (the header's length at least).
 fn pad(mut rows: Vec<Row>, min: usize) -> Vec<Row> {
-    let width = rows.iter().map(|r| r.cells.len()).max().unwrap_or(0).max(min);
+    let width = rows
+        .iter()
+        .map(|r| r.cells.len())
+        .max()
+        .unwrap_or(0)
+        .max(min);
     for r in &mut rows {
         r.cells.resize(width, String::new());
     }
@@ -389,7 +392,11 @@ fn read_xlsx(bytes: &[u8], opts: &ReadOptions) -> Result<Table, SheetError> {
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| SheetError::Workbook(e.to_string()))?;
     let sheets = wb.sheet_names();
-    let wanted = opts.sheet.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    let wanted = opts
+        .sheet
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
     let mut chosen = None;
     for name in &sheets {
         if wanted.is_some_and(|w| w != name) {
@@ -487,10 +494,19 @@ fn one_column(header: &str) -> Option<Column> {
         })
         .collect();
     Some(match h.as_str() {
-        "fullname" | "name" | "names" | "nameinfull" | "姓名" | "名字" | "ชื่อ"
-        | "ชื่อนามสกุล" | "hoten" | "họtên" | "nama" | "namalengkap" | "pangalan" => {
-            Column::FullName
-        }
+        "fullname"
+        | "name"
+        | "names"
+        | "nameinfull"
+        | "姓名"
+        | "名字"
+        | "ชื่อ"
+        | "ชื่อนามสกุล"
+        | "hoten"
+        | "họtên"
+        | "nama"
+        | "namalengkap"
+        | "pangalan" => Column::FullName,
         "altnames" | "othernames" | "alias" | "aliases" | "chinesename" | "中文姓名" | "中文名" => {
             Column::AltNames
         }
@@ -501,20 +517,64 @@ fn one_column(header: &str) -> Option<Column> {
         "sex" | "gender" | "性别" | "性別" | "เพศ" | "gioitinh" | "giớitính" | "jeniskelamin" => {
             Column::Sex
         }
-        "birthdate" | "dateofbirth" | "dob" | "born" | "出生日期" | "วันเกิด" | "วันเดือนปีเกิด"
-        | "ngaysinh" | "ngàysinh" | "tanggallahir" | "kapanganakan" => Column::BirthDate,
-        "nationality" | "country" | "citizenship" | "国籍" | "國籍" | "สัญชาติ" | "quoctich"
-        | "quốctịch" | "kewarganegaraan" | "warganegara" => Column::Nationality,
-        "passport" | "passportno" | "passportnumber" | "护照号码" | "護照號碼" | "护照" | "護照"
-        | "หนังสือเดินทาง" | "เลขหนังสือเดินทาง" | "hộchiếu" | "sốhộchiếu" | "paspor" => {
-            Column::PassportNo
-        }
-        "idno" | "idnumber" | "nationalid" | "身份证号码" | "身份證號碼" | "เลขบัตรประชาชน"
-        | "cccd" | "nik" | "mykad" | "nric" => Column::IdNo,
-        "phone" | "phones" | "tel" | "telephone" | "mobile" | "电话" | "電話" | "手机" | "手機"
-        | "โทรศัพท์" | "เบอร์โทร" | "sốđiệnthoại" | "điệnthoại" | "telepon" | "nohp" => {
-            Column::Phone
-        }
+        "birthdate"
+        | "dateofbirth"
+        | "dob"
+        | "born"
+        | "出生日期"
+        | "วันเกิด"
+        | "วันเดือนปีเกิด"
+        | "ngaysinh"
+        | "ngàysinh"
+        | "tanggallahir"
+        | "kapanganakan" => Column::BirthDate,
+        "nationality"
+        | "country"
+        | "citizenship"
+        | "国籍"
+        | "國籍"
+        | "สัญชาติ"
+        | "quoctich"
+        | "quốctịch"
+        | "kewarganegaraan"
+        | "warganegara" => Column::Nationality,
+        "passport"
+        | "passportno"
+        | "passportnumber"
+        | "护照号码"
+        | "護照號碼"
+        | "护照"
+        | "護照"
+        | "หนังสือเดินทาง"
+        | "เลขหนังสือเดินทาง"
+        | "hộchiếu"
+        | "sốhộchiếu"
+        | "paspor" => Column::PassportNo,
+        "idno"
+        | "idnumber"
+        | "nationalid"
+        | "身份证号码"
+        | "身份證號碼"
+        | "เลขบัตรประชาชน"
+        | "cccd"
+        | "nik"
+        | "mykad"
+        | "nric" => Column::IdNo,
+        "phone"
+        | "phones"
+        | "tel"
+        | "telephone"
+        | "mobile"
+        | "电话"
+        | "電話"
+        | "手机"
+        | "手機"
+        | "โทรศัพท์"
+        | "เบอร์โทร"
+        | "sốđiệnthoại"
+        | "điệnthoại"
+        | "telepon"
+        | "nohp" => Column::Phone,
         _ => return None,
     })
 }

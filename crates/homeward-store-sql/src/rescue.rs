@@ -220,17 +220,22 @@ impl SqlStore {
         &self,
         id: RescueListId,
     ) -> Result<Option<RescueList>, StoreError> {
-        sqlx::query(&format!("SELECT {LIST_COLUMNS} FROM rescue_lists WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(list_row)
-            .transpose()
+        sqlx::query(&format!(
+            "SELECT {LIST_COLUMNS} FROM rescue_lists WHERE id = $1"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.reader)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(list_row)
+        .transpose()
     }
 
-    pub(crate) async fn rescue_lists_impl(&self, org: OrgId) -> Result<Vec<RescueList>, StoreError> {
+    pub(crate) async fn rescue_lists_impl(
+        &self,
+        org: OrgId,
+    ) -> Result<Vec<RescueList>, StoreError> {
         sqlx::query(&format!(
             "SELECT {LIST_COLUMNS} FROM rescue_lists WHERE org_id = $1 ORDER BY created_ms DESC, id DESC LIMIT 500"
         ))

@@ -7,8 +7,9 @@ use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListFile, ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation, Person,
-    Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse, User,
+    ListFile, ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation,
+    Person, Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse,
+    User,
 };
 use homeward_core::store::{MergeChange, NewCase, StateChange, Store, StoreResult, UnmergeChange};
 use homeward_types::{
@@ -552,7 +553,8 @@ impl Store for SqlStore {
         matches: &[ListMatch],
         audit: Vec<Draft>,
     ) -> StoreResult<()> {
-        self.insert_rescue_list_impl(list, file, matches, audit).await
+        self.insert_rescue_list_impl(list, file, matches, audit)
+            .await
     }
 
     async fn rescue_list(&self, id: RescueListId) -> StoreResult<Option<RescueList>> {

@@ -139,3 +139,11 @@ pub struct RescueListDetail {
     /// cases are never shown).
     pub own_matches: Vec<ListMatchView>,
 }
+
+/// Withdrawing a rescue list.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawInput {
+    /// Why (kept in the audit log).
+    pub reason: String,
+}

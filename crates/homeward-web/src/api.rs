@@ -69,7 +69,9 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(consolidate::duplicates))
         .routes(routes!(consolidate::merge))
         .routes(routes!(consolidate::unmerge))
-        .routes(routes!(rescue::reconcile))
+        .routes(routes!(rescue::list_lists, rescue::reconcile))
+        .routes(routes!(rescue::get_list))
+        .routes(routes!(rescue::withdraw))
         .routes(routes!(rescue::list_matches))
         .routes(routes!(rescue::decide))
         .routes(routes!(

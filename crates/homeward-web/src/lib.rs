@@ -33,6 +33,8 @@ pub struct AppState {
     pub openapi_json: Arc<String>,
     /// Requests per client address on the public endpoints, this minute.
     pub public_hits: Arc<Mutex<HashMap<String, (u32, Instant)>>>,
+    /// Rescue-list uploads waiting for reconciliation, and running ones.
+    pub rescue: Arc<ui::rescue_lists::Staging>,
 }
 
 /// Requests per minute per client address on public POST endpoints
@@ -88,6 +90,7 @@ pub fn router(hw: Homeward, secure_cookies: bool) -> Router {
         secure_cookies,
         openapi_json,
         public_hits: Arc::new(Mutex::new(HashMap::new())),
+        rescue: Arc::default(),
     };
     let api = api.route("/api/v1/openapi.json", get(openapi_doc));
     Router::new()

@@ -11,8 +11,11 @@ pub mod layout;
 mod login;
 mod report_form;
 mod requests;
+pub mod rescue_lists;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::handler::Handler;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect};
 
@@ -72,6 +75,15 @@ ui_routes! {
     post "/cases/{id}/consents/{consent}/revoke" => requests::revoke_consent,
     get "/disclosures" => requests::disclosures,
     post "/cases/{id}/compartment" => requests::compartment,
+    get "/rescue-lists" => rescue_lists::index,
+    post "/rescue-lists/upload" => Handler::<_, AppState>::layer(rescue_lists::upload, DefaultBodyLimit::max(rescue_lists::MAX_UPLOAD)),
+    get "/rescue-lists/staged/{id}" => rescue_lists::show_staged,
+    post "/rescue-lists/staged/{id}" => rescue_lists::update_staged,
+    get "/rescue-lists/jobs/{id}" => rescue_lists::job,
+    get "/rescue-lists/{id}" => rescue_lists::show,
+    get "/rescue-lists/{id}/file" => rescue_lists::file,
+    post "/rescue-lists/{id}/withdraw" => rescue_lists::withdraw,
+    post "/rescue-lists/matches/{id}/decision" => rescue_lists::decide,
 }
 
 async fn css() -> impl IntoResponse {

@@ -965,3 +965,261 @@ async fn duplicates_merge_and_unmerge_over_the_api_and_the_case_page() {
         .await;
     assert_eq!(forged.status, StatusCode::FORBIDDEN);
 }
+
+fn multipart(
+    uri: &str,
+    cookie: &str,
+    fields: &[(&str, &str)],
+    file: Option<(&str, &[u8])>,
+) -> Request<Body> {
+    let boundary = "hwboundary7d1f";
+    let mut body: Vec<u8> = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .as_bytes(),
+        );
+    }
+    if let Some((name, bytes)) = file {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: text/csv\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend(bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").as_bytes());
+    Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::COOKIE, cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn rescue_list_upload_preview_mapping_and_results_in_the_web_ui() {
+    let t = app().await;
+    // TH holds an open case; HK uploads a list naming that person.
+    let th_case = t
+        .api(
+            "POST",
+            "/api/v1/reports",
+            Some(&t.th_token),
+            Some(
+                &json!({"subject": {"names": [{"text": "สมชาย ใจดี"}], "birth_date": "1985-06-02", "nationalities": ["TH"]}})
+                    .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(th_case.status, StatusCode::CREATED);
+    let hk_case = t
+        .api(
+            "POST",
+            "/api/v1/reports",
+            Some(&t.hk_token),
+            Some(&report_json()),
+        )
+        .await;
+    let hk_case = hk_case.json()["case_id"].as_str().unwrap().to_string();
+    let signed = t.hw.login("officer@hk.example", PW).await.unwrap();
+    let cookie = format!("hw_session={}", signed.session_id);
+    let csv = "Released at Mae Sot, synthetic\n\nNo.,Full name,Born,Citizenship,Remarks\n1,CHAN Wai Kit,04/03/2001,HK,x\n2,Somchai Jaidee,2528-06-02,Thailand,\n3,,,,no name\n4,Tran Van Minh,someday,VN,\n";
+
+    // Forged token: nothing staged.
+    let forged = t
+        .send(multipart(
+            "/rescue-lists/upload",
+            &cookie,
+            &[("csrf", "forged"), ("name", "x")],
+            Some(("l.csv", csv.as_bytes())),
+        ))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    // Neither file nor pasted text.
+    let empty = t
+        .send(multipart(
+            "/rescue-lists/upload",
+            &cookie,
+            &[("csrf", &signed.csrf), ("name", "x")],
+            None,
+        ))
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("choose a file or paste the rows"));
+
+    let up = t
+        .send(multipart(
+            "/rescue-lists/upload",
+            &cookie,
+            &[
+                ("csrf", &signed.csrf),
+                ("name", "Mae Sot handover (synthetic)"),
+                ("release_mode", "handover"),
+            ],
+            Some(("mae-sot.csv", csv.as_bytes())),
+        ))
+        .await;
+    assert!(up.status.is_redirection(), "{} {}", up.status, up.body);
+    let staged = up.headers[header::LOCATION].to_str().unwrap().to_string();
+    let page = t
+        .send(
+            Request::get(&staged)
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    // The title line is skipped; "Citizenship" and "Born" are recognised.
+    assert!(
+        page.body.contains("id=\"usable-count\">3<"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("id=\"unusable-count\">1<"));
+    assert!(
+        page.body.contains("Line 7") && page.body.contains("someday"),
+        "the unreadable date is reported"
+    );
+    assert!(page.body.contains("value=\"nationality\" selected"));
+    // Another user of the same organisation cannot see the upload.
+    let th_signed = t.hw.login("officer@th.example", PW).await.unwrap();
+    let other = t
+        .send(
+            Request::get(&staged)
+                .header(
+                    header::COOKIE,
+                    format!("hw_session={}", th_signed.session_id),
+                )
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::NOT_FOUND);
+    // Nothing is saved before reconciling.
+    let lists = t
+        .api("GET", "/api/v1/rescue-lists", Some(&t.hk_token), None)
+        .await;
+    assert_eq!(lists.json().as_array().unwrap().len(), 0);
+
+    // Remap: the "Remarks" column as other names would be wrong; ignore
+    // the birth date instead, and reconcile.
+    let f = format!(
+        "csrf={}&action=reconcile&name=Mae+Sot+handover+%28synthetic%29&release_mode=handover&encoding=&map_0=&map_1=full_name&map_2=birth_date&map_3=nationality&map_4=",
+        signed.csrf
+    );
+    let go = t.send(form(&staged, &cookie, &f)).await;
+    assert!(go.status.is_redirection(), "{} {}", go.status, go.body);
+    let job = go.headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(job.starts_with("/rescue-lists/jobs/"));
+    let mut list_page = String::new();
+    for _ in 0..100 {
+        let r = t
+            .send(
+                Request::get(&job)
+                    .header(header::COOKIE, &cookie)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        if r.status.is_redirection() {
+            list_page = r.headers[header::LOCATION].to_str().unwrap().to_string();
+            break;
+        }
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains("rows linked"));
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(list_page.starts_with("/rescue-lists/"), "the job finished");
+    let page = t
+        .send(
+            Request::get(&list_page)
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("id=\"rows\">4<") && page.body.contains("id=\"unusable\">1<"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("id=\"matched\">2<"),
+        "HK's and TH's cases matched"
+    );
+    assert!(
+        page.body.contains(&format!("/cases/{hk_case}")),
+        "HK sees its own row"
+    );
+    assert!(
+        !page.body.contains("สมชาย")
+            || !page
+                .body
+                .contains(th_case.json()["case_id"].as_str().unwrap()),
+        "TH's case is not shown to HK"
+    );
+    // HK confirms its own row from the list page; the case is released.
+    let m = csrf_from(&page.body);
+    let i = page.body.find("/rescue-lists/matches/").unwrap();
+    let action: String = page.body[i..].split('"').next().unwrap().to_string();
+    let ok = t
+        .send(form(
+            &action,
+            &cookie,
+            &format!("csrf={m}&confirm=1&back={list_page}"),
+        ))
+        .await;
+    assert!(ok.status.is_redirection(), "{}", ok.body);
+    let d = t
+        .api(
+            "GET",
+            &format!("/api/v1/cases/{hk_case}"),
+            Some(&t.hk_token),
+            None,
+        )
+        .await;
+    assert_eq!(d.json()["case"]["state"], "released");
+    // TH is told about its row on its rescue-lists page.
+    let th_page = t
+        .send(
+            Request::get("/rescue-lists")
+                .header(
+                    header::COOKIE,
+                    format!("hw_session={}", th_signed.session_id),
+                )
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(
+        th_page
+            .body
+            .contains("1 people on the list 'Mae Sot handover (synthetic)'"),
+        "{}",
+        th_page.body
+    );
+    assert!(
+        !th_page.body.contains("CHAN Wai Kit"),
+        "TH learns nothing of HK's row"
+    );
+    // The original file is kept and downloadable by the uploader.
+    let file = t
+        .send(
+            Request::get(format!("{list_page}/file"))
+                .header(header::COOKIE, &cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.body, csv);
+}

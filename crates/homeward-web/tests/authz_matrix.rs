@@ -81,6 +81,12 @@ enum Rule {
     /// Undoing a merge: the writers of the merged cases' owner only
     /// (contract-tested: `duplicates_and_merge`).
     MergeOwner,
+    /// A rescue-list upload waiting for reconciliation, or its running
+    /// job: the uploading user (or organisation, for the job) only.
+    OwnUpload,
+    /// A rescue list: the uploading organisation only (contract-tested:
+    /// `rescue_list_reconciliation`).
+    ListUploader,
 }
 
 const API: &[(&str, &str, Rule)] = &[
@@ -134,6 +140,13 @@ const API: &[(&str, &str, Rule)] = &[
     ("POST", "/api/v1/users/{id}/disable", Rule::AdminOnly),
     ("GET", "/api/v1/cases/{id}/compartment", Rule::Compartment),
     ("POST", "/api/v1/rescue-lists", Rule::WriterCreate),
+    ("GET", "/api/v1/rescue-lists", Rule::AnyUser),
+    ("GET", "/api/v1/rescue-lists/{id}", Rule::ListUploader),
+    (
+        "POST",
+        "/api/v1/rescue-lists/{id}/withdraw",
+        Rule::ListUploader,
+    ),
     ("GET", "/api/v1/rescue-lists/matches", Rule::AnyUser),
     (
         "POST",
@@ -185,6 +198,19 @@ const UI: &[(&str, &str, Rule)] = &[
     ("post", "/cases/{id}/compartment", Rule::Compartment),
     ("post", "/cases/{id}/merge", Rule::CaseOwnerWrite),
     ("post", "/merges/{id}/unmerge", Rule::MergeOwner),
+    ("get", "/rescue-lists", Rule::AnyUser),
+    ("post", "/rescue-lists/upload", Rule::WriterCreate),
+    ("get", "/rescue-lists/staged/{id}", Rule::OwnUpload),
+    ("post", "/rescue-lists/staged/{id}", Rule::OwnUpload),
+    ("get", "/rescue-lists/jobs/{id}", Rule::OwnUpload),
+    ("get", "/rescue-lists/{id}", Rule::ListUploader),
+    ("get", "/rescue-lists/{id}/file", Rule::ListUploader),
+    ("post", "/rescue-lists/{id}/withdraw", Rule::ListUploader),
+    (
+        "post",
+        "/rescue-lists/matches/{id}/decision",
+        Rule::ListMatchOwner,
+    ),
 ];
 
 struct Viewer {

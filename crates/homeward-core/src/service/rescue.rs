@@ -412,7 +412,11 @@ impl Homeward {
 
     /// One list of the actor's organisation with the rows that matched its
     /// own cases (other organisations' rows are counted, never shown).
-    pub async fn rescue_list(&self, actor: &Actor, id: RescueListId) -> CoreResult<RescueListDetail> {
+    pub async fn rescue_list(
+        &self,
+        actor: &Actor,
+        id: RescueListId,
+    ) -> CoreResult<RescueListDetail> {
         let l = self.own_list(actor, id).await?;
         let matches = self.store.matches_of_list(id).await?;
         let mut own_matches = Vec::new();
@@ -429,9 +433,13 @@ impl Homeward {
     pub async fn rescue_list_file(&self, actor: &Actor, id: RescueListId) -> CoreResult<ListFile> {
         let l = self.own_list(actor, id).await?;
         super::cases::require_write(actor, "download rescue lists")?;
-        let file = self.store.list_file(l.id).await?.ok_or(CoreError::NotFound {
-            what: "rescue list file",
-        })?;
+        let file = self
+            .store
+            .list_file(l.id)
+            .await?
+            .ok_or(CoreError::NotFound {
+                what: "rescue list file",
+            })?;
         let audit = AuditDraft::by(
             actor,
             "rescue_list.file.read",
@@ -471,7 +479,9 @@ impl Homeward {
             .withdraw_rescue_list(id, actor.user_id, now_ms(), audit)
             .await?
         {
-            return Err(CoreError::Conflict("this list was already withdrawn".into()));
+            return Err(CoreError::Conflict(
+                "this list was already withdrawn".into(),
+            ));
         }
         self.rescue_list(actor, id).await
     }

@@ -28,7 +28,9 @@ fn headers_in_the_regions_languages_are_recognised() {
 
 #[test]
 fn delimited_text_any_separator_with_bom() {
-    let t = table("\u{feff}No.;Name;DOB;Nationality\n1;CHAN Wai Kit;2001-03-04;HK\n\n2;\"NGUYEN; Van An\";14/03/1999;VN\n");
+    let t = table(
+        "\u{feff}No.;Name;DOB;Nationality\n1;CHAN Wai Kit;2001-03-04;HK\n\n2;\"NGUYEN; Van An\";14/03/1999;VN\n",
+    );
     assert_eq!(t.delimiter, Some(';'));
     assert_eq!(t.headers, vec!["No.", "Name", "DOB", "Nationality"]);
     assert_eq!(t.rows.len(), 2, "blank lines skipped");
@@ -103,7 +105,10 @@ fn encodings_utf16_legacy_and_refusal() {
     }
     let t = read_table(&utf16, &ReadOptions::default()).unwrap();
     assert_eq!(people(&t).records[0].names, vec!["Lê Văn Đức".to_string()]);
-    assert_eq!(read_table(b"  \n", &ReadOptions::default()), Err(SheetError::Empty));
+    assert_eq!(
+        read_table(b"  \n", &ReadOptions::default()),
+        Err(SheetError::Empty)
+    );
 }
 
 #[test]
@@ -119,7 +124,10 @@ fn mapping_overrides_and_refusals() {
         &["full_name=who".into(), "birth_date=born".into()],
     )
     .unwrap();
-    assert_eq!(m, vec![Some(Column::FullName), Some(Column::BirthDate), None]);
+    assert_eq!(
+        m,
+        vec![Some(Column::FullName), Some(Column::BirthDate), None]
+    );
     let r = read_people(&t, &m).unwrap();
     assert_eq!(r.records[0].names, vec!["X Y".to_string()]);
     assert!(apply_overrides(&t.headers, m.clone(), &["nonsense".into()]).is_err());
@@ -152,10 +160,17 @@ fn workbook() -> Vec<u8> {
     let ws = wb.add_worksheet();
     ws.set_name("Released").unwrap();
     let date = XFormat::new().set_num_format("dd/mm/yyyy");
-    ws.write_string(0, 0, "Handover list, Myawaddy (synthetic)").unwrap();
-    for (c, h) in ["No.", "Name / 姓名", "Date of Birth", "Nationality", "Passport No."]
-        .iter()
-        .enumerate()
+    ws.write_string(0, 0, "Handover list, Myawaddy (synthetic)")
+        .unwrap();
+    for (c, h) in [
+        "No.",
+        "Name / 姓名",
+        "Date of Birth",
+        "Nationality",
+        "Passport No.",
+    ]
+    .iter()
+    .enumerate()
     {
         ws.write_string(2, c as u16, *h).unwrap();
     }
@@ -168,13 +183,8 @@ fn workbook() -> Vec<u8> {
         let r = 3 + i as u32;
         ws.write_number(r, 0, (i + 1) as f64).unwrap();
         ws.write_string(r, 1, *name).unwrap();
-        ws.write_datetime_with_format(
-            r,
-            2,
-            ExcelDateTime::from_ymd(*y, *m, *d).unwrap(),
-            &date,
-        )
-        .unwrap();
+        ws.write_datetime_with_format(r, 2, ExcelDateTime::from_ymd(*y, *m, *d).unwrap(), &date)
+            .unwrap();
         if !pp.is_empty() {
             ws.write_string(r, 4, *pp).unwrap();
         }
@@ -189,14 +199,23 @@ fn workbooks_with_serial_dates_merged_cells_and_a_preamble() {
     let bytes = workbook();
     let t = read_table(&bytes, &ReadOptions::default()).unwrap();
     assert_eq!(t.format, Format::Xlsx);
-    assert_eq!(t.sheet.as_deref(), Some("Released"), "the empty cover is skipped");
+    assert_eq!(
+        t.sheet.as_deref(),
+        Some("Released"),
+        "the empty cover is skipped"
+    );
     assert_eq!(t.sheets, vec!["Cover".to_string(), "Released".to_string()]);
-    assert_eq!(t.headers[1], "Name / 姓名", "the title line above the header is skipped");
+    assert_eq!(
+        t.headers[1], "Name / 姓名",
+        "the title line above the header is skipped"
+    );
     let r = read_people(&t, &guess_mapping(&t.headers)).unwrap();
     assert_eq!(r.records.len(), 3);
     assert_eq!(r.records[0].birth_date.as_deref(), Some("2001-03-04"));
     assert!(
-        r.records.iter().all(|p| p.nationality.as_deref() == Some("HK")),
+        r.records
+            .iter()
+            .all(|p| p.nationality.as_deref() == Some("HK")),
         "merged cell given to every row"
     );
     assert_eq!(r.records[0].record_id, "4", "sheet row numbers");

@@ -6,9 +6,10 @@ use axum::http::StatusCode;
 use homeward_core::{RescueListInput as CoreInput, Uploader};
 use homeward_match::PersonRecord;
 use homeward_types::wire::{
-    ListMatchDecision, ListMatchView, Problem, RescueListInput, RescueListSummary,
+    ListMatchDecision, ListMatchView, Problem, RescueListDetail, RescueListInput,
+    RescueListSummary, RescueListView, WithdrawInput,
 };
-use homeward_types::{ListMatchId, ReleaseMode};
+use homeward_types::{ListMatchId, ReleaseMode, RescueListId};
 
 use crate::AppState;
 use crate::auth::ApiActor;
@@ -90,4 +91,49 @@ pub async fn decide(
     ApiJson(input): ApiJson<ListMatchDecision>,
 ) -> Result<Json<ListMatchView>, ApiError> {
     Ok(Json(state.hw.decide_list_match(&actor, id, input).await?))
+}
+
+/// The rescue lists your organisation uploaded, newest first.
+#[utoipa::path(get, path = "/api/v1/rescue-lists", tag = "rescue lists",
+    responses((status = 200, body = [RescueListView]), (status = 401, body = Problem)))]
+pub async fn list_lists(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+) -> Result<Json<Vec<RescueListView>>, ApiError> {
+    Ok(Json(state.hw.rescue_lists(&actor).await?))
+}
+
+/// One of your organisation's lists, with the rows that matched your own
+/// cases (other organisations' rows are counted, never shown).
+#[utoipa::path(get, path = "/api/v1/rescue-lists/{id}", tag = "rescue lists",
+    params(("id" = String, Path, description = "Rescue list id")),
+    responses((status = 200, body = RescueListDetail), (status = 400, body = Problem),
+        (status = 401, body = Problem), (status = 404, body = Problem)))]
+pub async fn get_list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<RescueListId>,
+) -> Result<Json<RescueListDetail>, ApiError> {
+    Ok(Json(state.hw.rescue_list(&actor, id).await?))
+}
+
+/// Withdraws one of your lists (undo): its pending matches are withdrawn;
+/// decisions already taken stand.
+#[utoipa::path(post, path = "/api/v1/rescue-lists/{id}/withdraw", tag = "rescue lists",
+    request_body = WithdrawInput, params(("id" = String, Path, description = "Rescue list id")),
+    responses((status = 200, body = RescueListDetail), (status = 400, body = Problem), (status = 401, body = Problem),
+        (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
+        (status = 422, body = Problem)))]
+pub async fn withdraw(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiPath(id): ApiPath<RescueListId>,
+    ApiJson(input): ApiJson<WithdrawInput>,
+) -> Result<Json<RescueListDetail>, ApiError> {
+    Ok(Json(
+        state
+            .hw
+            .withdraw_rescue_list(&actor, id, &input.reason)
+            .await?,
+    ))
 }

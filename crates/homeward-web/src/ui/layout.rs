@@ -60,6 +60,7 @@ pub fn page(title: &str, shell: Option<&Shell>, body: Markup) -> Markup {
                         nav {
                             a href="/cases" { "Cases" }
                             a href="/requests" { "Requests" }
+                            a href="/rescue-lists" { "Rescue lists" }
                             a href="/reports/new" { "New report" }
                             @if s.role == "admin" { a href="/disclosures" { "Disclosures" } }
                             a href="/check" { "Check an offer" }

@@ -77,8 +77,11 @@ fn read_list(
     columns: &[String],
 ) -> anyhow::Result<(Vec<PersonRecord>, Vec<people::Issue>)> {
     let table = people::read_table(bytes, opts)?;
-    let mapping =
-        people::apply_overrides(&table.headers, people::guess_mapping(&table.headers), columns)?;
+    let mapping = people::apply_overrides(
+        &table.headers,
+        people::guess_mapping(&table.headers),
+        columns,
+    )?;
     let reading = people::read_people(&table, &mapping)?;
     Ok((reading.records, reading.issues))
 }
@@ -99,15 +102,10 @@ fn rescue_list(a: RescueListArgs) -> anyhow::Result<()> {
     }
     // Rows left out still count: the summary reports them as unusable.
     let mut rows = records;
-    rows.extend(
-        issues
-            .iter()
-            .filter(|i| i.unusable)
-            .map(|i| PersonRecord {
-                record_id: i.line.to_string(),
-                ..PersonRecord::default()
-            }),
-    );
+    rows.extend(issues.iter().filter(|i| i.unusable).map(|i| PersonRecord {
+        record_id: i.line.to_string(),
+        ..PersonRecord::default()
+    }));
     let name = a.name.clone().unwrap_or_else(|| {
         a.file
             .file_stem()
@@ -185,7 +183,10 @@ fn progress_bar(rows: usize) -> Option<indicatif::ProgressBar> {
 mod tests {
     use super::*;
 
-    fn read(bytes: &[u8], columns: &[&str]) -> anyhow::Result<(Vec<PersonRecord>, Vec<people::Issue>)> {
+    fn read(
+        bytes: &[u8],
+        columns: &[&str],
+    ) -> anyhow::Result<(Vec<PersonRecord>, Vec<people::Issue>)> {
         let columns: Vec<String> = columns.iter().map(|c| (*c).to_string()).collect();
         read_list(bytes, &people::ReadOptions::default(), &columns)
     }
@@ -200,8 +201,7 @@ mod tests {
         assert!(read(b"a,b\n1,2\n", &[]).is_err(), "no name column");
         assert!(read(&[0xff, 0xfe, 0x41], &[]).is_err(), "bad UTF-16");
         assert!(read(&[0x41, 0xff, 0x41], &[]).is_err(), "not UTF-8");
-        let (mapped, _) =
-            read(b"who,b\nX Y,2\n", &["full_name=who"]).unwrap_or_default();
+        let (mapped, _) = read(b"who,b\nX Y,2\n", &["full_name=who"]).unwrap_or_default();
         assert_eq!(mapped[0].names, vec!["X Y".to_string()]);
     }
 }

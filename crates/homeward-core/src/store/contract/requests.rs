@@ -639,7 +639,10 @@ pub async fn rescue_list_reconciliation(store: Arc<dyn Store>) -> Result<(), Fai
         "the uploader's list: {lists:?}"
     );
     let detail = ok(w.hw.rescue_list(&ngo, summary.list_id).await, "list")?;
-    check!(detail.own_matches.is_empty(), "no other organisation's row shown");
+    check!(
+        detail.own_matches.is_empty(),
+        "no other organisation's row shown"
+    );
     check!(
         matches!(
             w.hw.rescue_list(&w.hk, summary.list_id).await,
@@ -648,7 +651,10 @@ pub async fn rescue_list_reconciliation(store: Arc<dyn Store>) -> Result<(), Fai
         "only the uploader sees the list"
     );
     let file = ok(w.hw.rescue_list_file(&ngo, summary.list_id).await, "file")?;
-    check!(file.bytes.starts_with(b"Name,DOB"), "the original file is kept");
+    check!(
+        file.bytes.starts_with(b"Name,DOB"),
+        "the original file is kept"
+    );
     // Undo: withdrawing the list withdraws the pending match; the decision
     // already taken stands.
     check!(

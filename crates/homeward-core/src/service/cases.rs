@@ -39,8 +39,39 @@ fn valid_country(code: &str) -> bool {
 }
 
 impl Homeward {
-    /// Files a report about a person; opens a new case in state `reported`.
+    /// Files a report about a person; opens a new case in state `reported`,
+    /// and tells the reporter of possible duplicates it may see and of other
+    /// organisations holding a possible match.
     pub async fn file_report(&self, actor: &Actor, input: NewReport) -> CoreResult<ReportCreated> {
+        let (new, reference) = self.open_case(actor, input).await?;
+        let found = self.intake_matches(actor, &new.case, &new.person).await?;
+        let notices = self
+            .find_notices(actor, new.case.id, &new.person, &found.hidden)
+            .await?;
+        Ok(ReportCreated {
+            case_id: new.case.id,
+            reference,
+            report_id: new.report.id,
+            person_id: new.person.id,
+            possible_matches: self.notice_views(&notices).await?,
+            possible_duplicates: found.duplicates,
+        })
+    }
+
+    /// Files a report without looking for duplicates or notifying anyone:
+    /// for bulk imports of records already consolidated elsewhere (and for
+    /// seeding benchmarks). Returns the case id and reference.
+    pub async fn import_report(
+        &self,
+        actor: &Actor,
+        input: NewReport,
+    ) -> CoreResult<(CaseId, String)> {
+        let (new, reference) = self.open_case(actor, input).await?;
+        Ok((new.case.id, reference))
+    }
+
+    /// Validates a report and writes the new case; the case and its reference.
+    async fn open_case(&self, actor: &Actor, input: NewReport) -> CoreResult<(NewCase, String)> {
         require_write(actor, "file reports")?;
         let mut p = Problems::default();
         let s = &input.subject;
@@ -292,18 +323,7 @@ impl Homeward {
             opened,
         };
         let reference = self.store.insert_case(&new, audit).await?;
-        let found = self.intake_matches(actor, &new.case, &new.person).await?;
-        let notices = self
-            .find_notices(actor, case_id, &new.person, &found.hidden)
-            .await?;
-        Ok(ReportCreated {
-            case_id,
-            reference,
-            report_id: new.report.id,
-            person_id: new.person.id,
-            possible_matches: self.notice_views(&notices).await?,
-            possible_duplicates: found.duplicates,
-        })
+        Ok((new, reference))
     }
 
     /// One page of the cases the actor may see, newest first.

@@ -19,6 +19,6 @@ pub use actor::{Actor, Credential};
 pub use error::{CoreError, CoreResult, StoreError};
 pub use service::{
     AccountPolicy, DEFAULT_RETENTION_DAYS, Homeward, PURGE_MARKER, PurgeReport, RescueListInput,
-    SESSION_TTL_MS, SessionState, SignedIn, TotpEnrolment, Uploader, now_ms, person_record,
-    rfc3339,
+    SESSION_TTL_MS, SessionState, SignedIn, TotpEnrolment, Uploader, contact_keys, now_ms,
+    person_record, rfc3339,
 };

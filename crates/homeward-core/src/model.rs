@@ -1,8 +1,10 @@
 //! Domain records as core and the stores exchange them. Times are Unix
 //! milliseconds (UTC); ids are the newtypes of `homeward-types`.
 
+mod group_cases;
 mod sharing;
 
+pub use group_cases::*;
 pub use sharing::*;
 
 use homeward_types::{

@@ -4,7 +4,11 @@
 
 mod accounts;
 mod cases;
+mod group_cases;
+mod group_export;
+mod group_suggest;
 mod groups;
+mod partners;
 mod privacy;
 mod requests;
 mod rescue;
@@ -25,6 +29,7 @@ use crate::model::Organisation;
 use crate::store::Store;
 use crate::{CoreError, CoreResult};
 
+pub use group_suggest::contact_keys;
 pub use rescue::{RescueListInput, Uploader, person_record};
 pub use retention::{DEFAULT_RETENTION_DAYS, PURGE_MARKER, PurgeReport};
 pub use signin::{SessionState, SignedIn, TotpEnrolment};

@@ -79,3 +79,5 @@ id_type!(/// A row of a rescue list possibly matching an open case.
     ListMatchId, "list match id");
 id_type!(/// An entry of a case's criminal-justice compartment.
     CompartmentEntryId, "compartment entry id");
+id_type!(/// A group case (one compound, recruiter or event; many individual cases).
+    GroupCaseId, "group case id");

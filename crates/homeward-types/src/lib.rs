@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod enums;
+mod group_cases;
 mod ids;
 mod rescue;
 mod sharing;

@@ -8,6 +8,7 @@ pub use account::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+pub use crate::group_cases::*;
 pub use crate::rescue::*;
 pub use crate::sharing::*;
 

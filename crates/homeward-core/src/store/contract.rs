@@ -27,9 +27,11 @@ macro_rules! check {
     };
 }
 
+mod group_cases;
 mod requests;
 mod security;
 
+pub use group_cases::{group_cases, partner_report};
 pub use security::{account_security, retention};
 
 fn ok<T, E: std::fmt::Display>(r: Result<T, E>, what: &str) -> Result<T, Failure> {
@@ -148,6 +150,8 @@ where
     requests::rescue_list_reconciliation(fresh().await).await?;
     account_security(fresh().await).await?;
     retention(fresh().await).await?;
+    group_cases(fresh().await).await?;
+    partner_report(fresh().await).await?;
     Ok(())
 }
 

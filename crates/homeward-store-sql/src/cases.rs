@@ -8,8 +8,8 @@ use homeward_core::model::{
 };
 use homeward_core::store::{NewCase, StateChange};
 use homeward_types::{CaseId, PersonId};
-use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
 
 use crate::rows::{codes, get, parse, parse_opt, uncodes};
 use crate::{Out, SqlStore, db};

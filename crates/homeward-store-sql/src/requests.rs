@@ -10,8 +10,8 @@ use homeward_core::model::{
 use homeward_types::{
     CaseId, CaseState, ConsentId, GrantField, NoticeId, OrgId, RequestId, RequestState,
 };
-use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use sqlx::any::AnyRow;
 
 use crate::rows::{get, parse, parse_opt};
 use crate::{Arg, Out, SqlStore, db};

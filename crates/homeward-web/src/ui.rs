@@ -6,6 +6,7 @@ mod account;
 mod case_page;
 mod cases;
 mod check;
+mod group_cases;
 pub mod layout;
 mod login;
 mod report_form;
@@ -69,6 +70,13 @@ ui_routes! {
     post "/cases/{id}/consents/{consent}/revoke" => requests::revoke_consent,
     get "/disclosures" => requests::disclosures,
     post "/cases/{id}/compartment" => requests::compartment,
+    get "/group-cases" => group_cases::list,
+    post "/group-cases" => group_cases::create,
+    get "/group-cases/{id}" => group_cases::show,
+    post "/group-cases/{id}/members" => group_cases::add_member,
+    post "/group-cases/{id}/members/{case}/remove" => group_cases::remove_member,
+    post "/group-cases/{id}/export" => group_cases::export,
+    get "/reports/partners" => group_cases::partners,
 }
 
 async fn css() -> impl IntoResponse {

@@ -5,7 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_core::CoreError;
 use homeward_types::wire::{
-    CaseDetail, MarkingInput, NoteInput, OrganisationView, SharingGroupView, TransitionInput,
+    CaseDetail, CaseGroupsView, MarkingInput, NoteInput, OrganisationView, SharingGroupView,
+    TransitionInput,
 };
 use homeward_types::{
     CaseId, CaseState, CompartmentKind, ConsentScope, Marking, ReleaseMode, ScreeningOutcome,
@@ -45,6 +46,7 @@ fn view(
     shell: &Shell,
     groups: &[SharingGroupView],
     orgs: &[OrganisationView],
+    memberships: &CaseGroupsView,
     kept: &Kept,
 ) -> Markup {
     let owner = !d.person.redacted;
@@ -251,6 +253,21 @@ fn view(
                 @if let Some(n) = &r.narrative { p.narrative { (n) } }
             }
         }
+        @if !memberships.history.is_empty() {
+            section.card #group-cases {
+                h2 { "Group cases" }
+                @if !memberships.groups.is_empty() {
+                    p { "In " @for (i, g) in memberships.groups.iter().enumerate() {
+                        @if i > 0 { ", " } a href={"/group-cases/" (g.id)} { (g.reference) } " " (g.label)
+                    } }
+                }
+                ol.timeline { @for e in &memberships.history {
+                    li { span.when { (minute(&e.at)) } (e.action) " " @if e.action == "added" { "to " } @else { "from " }
+                        a href={"/group-cases/" (e.group_id)} { (e.group_reference) }
+                        @if let Some(r) = &e.reason { div.reason { (r) @if let Some(a) = &e.actor { span.muted { " — " (a) } } } } }
+                } }
+            }
+        }
         section.card {
             h2 { "Timeline" }
             ol.timeline {
@@ -297,7 +314,16 @@ async fn render(
                 .organisations(&user.actor)
                 .await
                 .unwrap_or_default();
-            (status, view(&d, &shell, &groups, &orgs, kept)).into_response()
+            let memberships =
+                state
+                    .hw
+                    .case_group_cases(&user.actor, id)
+                    .await
+                    .unwrap_or(CaseGroupsView {
+                        groups: Vec::new(),
+                        history: Vec::new(),
+                    });
+            (status, view(&d, &shell, &groups, &orgs, &memberships, kept)).into_response()
         }
         Err(e) => error_response(&e),
     }

@@ -85,15 +85,7 @@ fn world(dir: &std::path::Path) -> OrgId {
             .await
             .unwrap();
             if i == 0 {
-                for to in [
-                    CaseState::Triaged,
-                    CaseState::Verifying,
-                    CaseState::Locating,
-                    CaseState::Located,
-                    CaseState::RequestSent,
-                    CaseState::ReleaseInProgress,
-                    CaseState::Released,
-                ] {
+                for to in homeward_core::lifecycle::main_path_to(CaseState::Released) {
                     let input = TransitionInput {
                         to,
                         reason: "progress".into(),

@@ -444,15 +444,7 @@ pub async fn partner_report(store: Arc<dyn Store>) -> Result<(), Failure> {
         )?;
         cases.push(c);
     }
-    let path = [
-        CaseState::Triaged,
-        CaseState::Verifying,
-        CaseState::Locating,
-        CaseState::Located,
-        CaseState::RequestSent,
-        CaseState::ReleaseInProgress,
-        CaseState::Released,
-    ];
+    let path = crate::lifecycle::main_path_to(CaseState::Released);
     for (i, to) in path.iter().enumerate() {
         let mode = (*to == CaseState::Released).then_some(ReleaseMode::Raid);
         ok(

@@ -177,15 +177,23 @@ impl Homeward {
                 group_keys.insert(k, shown);
             }
         }
-        let mut window: Option<(String, String)> = match (&g.period_from, &g.period_to) {
+        // The group's dates: days to compare, and as written for the reason.
+        type Window = ((String, String), (String, String));
+        let mut window: Option<Window> = match (&g.period_from, &g.period_to) {
             (None, None) => None,
             (f, t) => Some((
-                f.as_deref()
-                    .and_then(span)
-                    .map_or_else(|| "0000".into(), |s| s.0),
-                t.as_deref()
-                    .and_then(span)
-                    .map_or_else(|| "9999".into(), |s| s.1),
+                (
+                    f.as_deref()
+                        .and_then(span)
+                        .map_or_else(|| "0000".into(), |s| s.0),
+                    t.as_deref()
+                        .and_then(span)
+                        .map_or_else(|| "9999".into(), |s| s.1),
+                ),
+                (
+                    f.clone().unwrap_or_else(|| "…".into()),
+                    t.clone().unwrap_or_else(|| "…".into()),
+                ),
             )),
         };
         let from_members = window.is_none();
@@ -200,11 +208,17 @@ impl Homeward {
                         group_keys.entry(k).or_insert(shown);
                     }
                 }
-                if from_members && let Some((a, b)) = r.last_contact_date.as_deref().and_then(span)
+                if from_members
+                    && let Some(d) = r.last_contact_date.as_deref()
+                    && let Some((a, b)) = span(d)
                 {
                     window = Some(match window.take() {
-                        Some((x, y)) => (x.min(a), y.max(b)),
-                        None => (a, b),
+                        Some(((x, y), (lx, ly))) => {
+                            let (x, lx) = if a < x { (a, d.to_string()) } else { (x, lx) };
+                            let (y, ly) = if b > y { (b, d.to_string()) } else { (y, ly) };
+                            ((x, y), (lx, ly))
+                        }
+                        None => ((a, b), (d.to_string(), d.to_string())),
                     });
                 }
             }
@@ -240,7 +254,7 @@ impl Homeward {
                         }
                     }
                 }
-                if let (Some((a, b)), Some((x, y))) = (
+                if let (Some((a, b)), Some(((x, y), _))) = (
                     r.last_contact_date.as_deref().and_then(span),
                     window.as_ref(),
                 ) && a <= *y
@@ -253,19 +267,10 @@ impl Homeward {
                 score += 4;
                 reasons.append(&mut shared);
             }
-            if let (Some(d), Some((x, y))) = (overlap, window.as_ref()) {
+            if let (Some(d), Some((_, (from, to)))) = (overlap, window.as_ref()) {
                 score += 1;
-                let shown = |s: &str| {
-                    if s == "0000" || s == "9999" {
-                        "…".to_string()
-                    } else {
-                        s.to_string()
-                    }
-                };
                 reasons.push(format!(
-                    "last contact {d} falls in the group's dates ({} – {})",
-                    shown(x),
-                    shown(y)
+                    "last contact {d} falls in the group's dates ({from} – {to})"
                 ));
             }
             if score > 0 {

@@ -409,6 +409,39 @@ pub async fn group_cases(store: Arc<dyn Store>) -> Result<(), Failure> {
         !th_log.iter().any(|d| d.action == "group.export.case"),
         "D went back to its owner: not a disclosure"
     );
+    // A member may be in several group cases.
+    let other = ok(
+        hw.create_group_case(&w.hk, group_input()).await,
+        "second group",
+    )?;
+    ok(
+        hw.add_group_case_member(&w.hk, other.group.id, add(d, "also at the handover"))
+            .await,
+        "add D again",
+    )?;
+    let cd = ok(hw.case_group_cases(&w.hk, d).await, "hk case groups")?;
+    check!(cd.groups.len() == 2, "D is in both: {:?}", cd.groups);
+    // Retention: a purged case's membership reasons go with its other free text.
+    ok(
+        hw.transition_quiet(&w.hk, a, move_to(CaseState::Unfounded, None))
+            .await,
+        "close A",
+    )?;
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    ok(
+        hw.purge_closed(crate::Credential::Cli, 0, false).await,
+        "purge",
+    )?;
+    let ca = ok(hw.case_group_cases(&w.hk, a).await, "purged case groups")?;
+    check!(
+        ca.history.len() == 2
+            && ca
+                .history
+                .iter()
+                .all(|e| e.reason.as_deref() == Some(crate::PURGE_MARKER)),
+        "membership reasons purged: {:?}",
+        ca.history
+    );
     check!(
         ok(hw.verify_audit().await, "verify")?.is_ok(),
         "audit chain intact"

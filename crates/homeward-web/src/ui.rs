@@ -7,8 +7,10 @@ mod case_page;
 mod cases;
 mod check;
 mod group_cases;
+mod group_package;
 pub mod layout;
 mod login;
+mod partners;
 mod report_form;
 mod requests;
 
@@ -76,7 +78,7 @@ ui_routes! {
     post "/group-cases/{id}/members" => group_cases::add_member,
     post "/group-cases/{id}/members/{case}/remove" => group_cases::remove_member,
     post "/group-cases/{id}/export" => group_cases::export,
-    get "/reports/partners" => group_cases::partners,
+    get "/reports/partners" => partners::partners,
 }
 
 async fn css() -> impl IntoResponse {

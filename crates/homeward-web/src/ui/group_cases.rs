@@ -1,7 +1,6 @@
-//! Group cases in the web UI: the list with the form to open one, the group
-//! page (members' states at a glance, counts by state, suggestions, history,
-//! add/remove and export forms), the printable package, and the partner
-//! report.
+//! Group cases in the web UI: the list with the form to open one, and the
+//! group page (members' states at a glance, counts by state, suggestions,
+//! history, add/remove and export forms).
 
 use axum::extract::{Form, Path, State};
 use axum::http::{StatusCode, header};
@@ -9,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use homeward_core::CoreError;
 use homeward_types::wire::{
     GroupCaseInput, GroupCaseView, GroupExportInput, GroupMemberAdd, GroupMemberRemoval,
-    GroupPackage, MemberSuggestion, OrganisationView, PartnerRow, SharingGroupView, SiteView,
+    MemberSuggestion, OrganisationView, SharingGroupView, SiteView,
 };
 use homeward_types::{CaseId, GroupCaseId, Grouping, Marking, OrgId};
 use maud::{Markup, html};
@@ -20,7 +19,6 @@ use super::layout::{
     Shell, after_change, day, error_response, marking_badge, minute, page, priority_badge,
     state_badge,
 };
-use super::requests::field_label;
 use crate::AppState;
 use crate::auth::WebUser;
 
@@ -499,7 +497,7 @@ pub async fn export(
             serde_json::to_string_pretty(&p).unwrap_or_default(),
         )
             .into_response(),
-        Ok(p) => package_page(&p).into_response(),
+        Ok(p) => super::group_package::page(&p).into_response(),
         Err(e @ CoreError::Invalid(_)) => {
             render(
                 &state,
@@ -512,84 +510,4 @@ pub async fn export(
         }
         Err(e) => error_response(&e),
     }
-}
-
-/// The package as a page meant for printing (the stylesheet's print rules
-/// drop the navigation and keep each member on its own block).
-fn package_page(p: &GroupPackage) -> Markup {
-    let g = &p.group;
-    let body = html! {
-        article.package {
-            header {
-                h1 { (g.reference) " — " (g.label) }
-                p { "Group package for " strong { (p.recipient.name) } " (" (p.recipient.country) "), from " (g.owner.name) ", " (minute(&p.generated_at)) " UTC. " (marking_badge(g.marking)) }
-                p.muted { "Each member shows only what " (p.recipient.name) " may see under the sharing rules. Do not forward." }
-            }
-            @if p.members.is_empty() { p { "No member of this group may be shown to this recipient." } }
-            @for m in &p.members {
-                section.member {
-                    h2 { (m.case.reference) " " (state_badge(m.case.state)) " " (priority_badge(m.case.priority)) }
-                    dl {
-                        dt { "Owner" } dd { (m.case.owner.name) }
-                        dt { "Subject" } dd { @if m.person.names.is_empty() { "(withheld)" } @else { (m.person.names.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(" / ")) } }
-                        dt { "Nationality" } dd { (m.person.nationalities.join(", ")) }
-                        @if let Some(b) = &m.person.birth_date { dt { "Born" } dd { (b) } }
-                        @if let Some(s) = &m.case.site { dt { "Site" } dd { (s) } }
-                        @if !m.person.documents.is_empty() { dt { "Documents" } dd { (m.person.documents.iter().map(|d| format!("{} {}", d.kind.as_str(), d.number)).collect::<Vec<_>>().join("; ")) } }
-                        @if !m.person.contacts.is_empty() { dt { "Contacts" } dd { (m.person.contacts.iter().map(|c| c.raw.as_str()).collect::<Vec<_>>().join("; ")) } }
-                        dt { "Opened / updated" } dd { (day(&m.case.created_at)) " / " (day(&m.case.updated_at)) }
-                        dt { "Personal data shown" } dd { @if m.fields.is_empty() { "none" } @else { (m.fields.iter().map(|f| field_label(*f)).collect::<Vec<_>>().join(", ")) } }
-                    }
-                    @for r in &m.reports {
-                        div.report {
-                            @if let Some(v) = &r.last_contact_date { "Last contact " (v) @if let Some(ch) = &r.last_contact_channel { " via " (ch) } ". " }
-                            @if let Some(v) = &r.last_seen_place { "Last known place: " (v) ". " }
-                            @if let Some(v) = &r.recruitment_channel { "Recruited via " (v) ". " }
-                            @if let Some(v) = &r.job_promised { "Job promised: " (v) ". " }
-                            @if let Some(v) = &r.reporter_name { "Reported by " (v) @if let Some(c) = &r.reporter_contact { " (" (c) ")" } ". " }
-                            @if let Some(n) = &r.narrative { p.narrative { (n) } }
-                        }
-                    }
-                }
-            }
-        }
-    };
-    page(&format!("{} package", g.reference), None, body)
-}
-
-/// GET /reports/partners
-pub async fn partners(State(state): State<AppState>, user: WebUser) -> Response {
-    let r = match state.hw.partner_report(&user.actor).await {
-        Ok(r) => r,
-        Err(e) => return error_response(&e),
-    };
-    let shell = Shell::of(&state, &user).await;
-    let row = |p: &PartnerRow, total: bool| {
-        html! {
-            tr.total[total] {
-                td { (p.partner.name) }
-                td { (p.received) }
-                td { (p.located) }
-                td { strong { (p.released) " of " (p.received) } }
-                td { (p.repatriated) }
-                td { (p.median_days_to_release.map(|d| format!("{d:.1}")).unwrap_or_else(|| "—".into())) }
-            }
-        }
-    };
-    let body = html! {
-        div.pagehead { h1 { "Requests received, per partner" } }
-        p.muted { "Requests sent to " (r.organisation.name) " and how far their cases got: located, released (resolved) and repatriated; median days from the report to the release." }
-        @if r.partners.is_empty() {
-            p.empty { "Your organisation has received no requests." }
-        } @else {
-            table.cases {
-                thead { tr { th { "Partner" } th { "Received" } th { "Located" } th { "Resolved (released)" } th { "Repatriated" } th { "Median days to release" } } }
-                tbody {
-                    @for p in &r.partners { (row(p, false)) }
-                    (row(&r.total, true))
-                }
-            }
-        }
-    };
-    page("Partner report", Some(&shell), body).into_response()
 }

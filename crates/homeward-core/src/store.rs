@@ -303,9 +303,14 @@ pub trait Store: Send + Sync + 'static {
     async fn insert_group_case(&self, group: &GroupCase, audit: AuditDraft) -> StoreResult<String>;
     /// A group case by id.
     async fn group_case(&self, id: GroupCaseId) -> StoreResult<Option<GroupCase>>;
-    /// Group cases visible under `vis` (owner, network markings, AMBER in
-    /// one of its groups), newest first.
-    async fn group_cases(&self, vis: &Visibility, limit: u32) -> StoreResult<Vec<GroupCase>>;
+    /// One page of the group cases visible under `vis` (owner, network
+    /// markings, AMBER in one of its groups), newest first, ids below `before`.
+    async fn group_cases(
+        &self,
+        vis: &Visibility,
+        before: Option<GroupCaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<GroupCase>>;
     /// Adds (`event.added`) or removes a member and records the event in
     /// the group's history; false (nothing written) if the case already
     /// was (for an addition) or was not (for a removal) a member.

@@ -136,6 +136,7 @@ impl SqlStore {
     pub(crate) async fn group_cases_impl(
         &self,
         vis: &Visibility,
+        before: Option<GroupCaseId>,
         limit: u32,
     ) -> Result<Vec<GroupCase>, StoreError> {
         // Requests are about individual cases: they never show a group case.
@@ -144,10 +145,15 @@ impl SqlStore {
             ..vis.clone()
         };
         let mut args = Vec::new();
-        let sql = format!(
-            "SELECT {GROUP_COLUMNS} FROM group_cases WHERE {} ORDER BY id DESC LIMIT {limit}",
+        let mut sql = format!(
+            "SELECT {GROUP_COLUMNS} FROM group_cases WHERE {}",
             visible_where(&vis, &mut args)
         );
+        if let Some(b) = before {
+            args.push(b.to_string());
+            sql.push_str(&format!(" AND id < ${}", args.len()));
+        }
+        sql.push_str(&format!(" ORDER BY id DESC LIMIT {limit}"));
         let mut q = sqlx::query(&sql);
         for a in args {
             q = q.bind(a);

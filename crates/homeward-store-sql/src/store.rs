@@ -583,8 +583,13 @@ impl Store for SqlStore {
         self.group_case_impl(id).await
     }
 
-    async fn group_cases(&self, vis: &Visibility, limit: u32) -> StoreResult<Vec<GroupCase>> {
-        self.group_cases_impl(vis, limit).await
+    async fn group_cases(
+        &self,
+        vis: &Visibility,
+        before: Option<GroupCaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<GroupCase>> {
+        self.group_cases_impl(vis, before, limit).await
     }
 
     async fn change_group_member(&self, event: &GroupEvent, audit: Draft) -> StoreResult<bool> {

@@ -84,6 +84,15 @@ pub struct GroupCaseSummary {
     pub updated_at: String,
 }
 
+/// One page of group cases, newest first.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct GroupCasePage {
+    /// Items.
+    pub items: Vec<GroupCaseSummary>,
+    /// Cursor of the next page, absent on the last.
+    pub next_cursor: Option<String>,
+}
+
 /// A member as the viewer may see it.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 pub struct GroupMemberView {

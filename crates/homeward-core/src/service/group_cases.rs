@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use homeward_types::wire::{
-    CaseGroupsView, GroupCaseInput, GroupCaseSummary, GroupCaseView, GroupEventView,
+    CaseGroupsView, GroupCaseInput, GroupCasePage, GroupCaseSummary, GroupCaseView, GroupEventView,
     GroupMemberAdd, GroupMemberRemoval, GroupMemberView, StateCount,
 };
 use homeward_types::{CaseId, CaseKind, GroupCaseId, Marking, UserId};
@@ -96,14 +96,24 @@ impl Homeward {
         self.group_case_view(actor, group.id).await
     }
 
-    /// The group cases the actor may see, newest first.
-    pub async fn list_group_cases(&self, actor: &Actor) -> CoreResult<Vec<GroupCaseSummary>> {
+    /// One page of the group cases the actor may see, newest first.
+    pub async fn list_group_cases(
+        &self,
+        actor: &Actor,
+        before: Option<GroupCaseId>,
+        limit: u32,
+    ) -> CoreResult<GroupCasePage> {
+        let limit = limit.clamp(1, super::cases::MAX_PAGE);
         let vis = crate::access::Visibility::for_actor(actor);
-        let mut out = Vec::new();
-        for g in self.store.group_cases(&vis, 500).await? {
-            out.push(self.group_summary(&g).await?);
+        let rows = self.store.group_cases(&vis, before, limit).await?;
+        let next_cursor = (rows.len() == limit as usize)
+            .then(|| rows.last().map(|g| g.id.to_string()))
+            .flatten();
+        let mut items = Vec::with_capacity(rows.len());
+        for g in &rows {
+            items.push(self.group_summary(g).await?);
         }
-        Ok(out)
+        Ok(GroupCasePage { items, next_cursor })
     }
 
     /// A group case the actor may see (else NotFound, as if it did not exist).

@@ -5,23 +5,51 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use homeward_types::wire::{
-    CaseGroupsView, GroupCaseInput, GroupCaseSummary, GroupCaseView, GroupExportInput,
-    GroupMemberAdd, GroupMemberRemoval, GroupPackage, MemberSuggestion, PartnerReport, Problem,
+    CaseGroupsView, GroupCaseInput, GroupCasePage, GroupCaseView, GroupExportInput, GroupMemberAdd,
+    GroupMemberRemoval, GroupPackage, MemberSuggestion, PartnerReport, Problem,
 };
 use homeward_types::{CaseId, GroupCaseId};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::AppState;
 use crate::auth::ApiActor;
-use crate::problem::{ApiError, ApiJson, ApiPath};
+use crate::problem::{ApiError, ApiJson, ApiPath, ApiQuery};
+
+/// Paging of the group-case list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct GroupCaseQuery {
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+    /// Page size, 1–200 (default 50).
+    pub limit: Option<u32>,
+}
 
 /// The group cases you may see, newest first.
-#[utoipa::path(get, path = "/api/v1/group-cases", tag = "group cases",
-    responses((status = 200, body = [GroupCaseSummary]), (status = 401, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/group-cases", tag = "group cases", params(GroupCaseQuery),
+    responses((status = 200, body = GroupCasePage), (status = 400, body = Problem), (status = 401, body = Problem)))]
 pub async fn list_group_cases(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-) -> Result<Json<Vec<GroupCaseSummary>>, ApiError> {
-    Ok(Json(state.hw.list_group_cases(&actor).await?))
+    ApiQuery(q): ApiQuery<GroupCaseQuery>,
+) -> Result<Json<GroupCasePage>, ApiError> {
+    let before = q
+        .cursor
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.parse::<GroupCaseId>()
+                .map_err(|_| super::cases::bad_query("cursor: not a cursor of this list".into()))
+        })
+        .transpose()?;
+    Ok(Json(
+        state
+            .hw
+            .list_group_cases(&actor, before, q.limit.unwrap_or(50))
+            .await?,
+    ))
 }
 
 /// Opens a group case owned by your organisation (by site, recruiter or event).

@@ -2,7 +2,7 @@
 //! group page (members' states at a glance, counts by state, suggestions,
 //! history, add/remove and export forms).
 
-use axum::extract::{Form, Path, State};
+use axum::extract::{Form, Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_core::CoreError;
@@ -55,7 +55,7 @@ fn some(s: &str) -> Option<String> {
 
 fn list_page(
     shell: &Shell,
-    groups: &[homeward_types::wire::GroupCaseSummary],
+    groups: &homeward_types::wire::GroupCasePage,
     sites: &[SiteView],
     sharing: &[SharingGroupView],
     f: &NewGroupForm,
@@ -64,12 +64,12 @@ fn list_page(
 ) -> Markup {
     let body = html! {
         div.pagehead { h1 { "Group cases" } }
-        @if groups.is_empty() {
+        @if groups.items.is_empty() {
             p.empty { "No group cases you may see." }
         } @else {
             table.cases {
                 thead { tr { th { "Reference" } th { "Label" } th { "By" } th { "Site" } th { "Owner" } th { "Marking" } th { "Updated" } } }
-                tbody { @for g in groups {
+                tbody { @for g in &groups.items {
                     tr {
                         td { a href={"/group-cases/" (g.id)} { (g.reference) } }
                         td { (g.label) }
@@ -81,6 +81,9 @@ fn list_page(
                     }
                 } }
             }
+        }
+        @if let Some(c) = &groups.next_cursor {
+            p.pager { a href={"/group-cases?cursor=" (c)} { "Older group cases →" } }
         }
         @if writer {
             section.card {
@@ -125,11 +128,12 @@ fn list_page(
 async fn show_list(
     state: &AppState,
     user: &WebUser,
+    before: Option<GroupCaseId>,
     f: &NewGroupForm,
     error: Option<&str>,
     status: StatusCode,
 ) -> Response {
-    let groups = match state.hw.list_group_cases(&user.actor).await {
+    let groups = match state.hw.list_group_cases(&user.actor, before, 100).await {
         Ok(g) => g,
         Err(e) => return error_response(&e),
     };
@@ -144,11 +148,23 @@ async fn show_list(
         .into_response()
 }
 
+/// Paging of the list page.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    cursor: String,
+}
+
 /// GET /group-cases
-pub async fn list(State(state): State<AppState>, user: WebUser) -> Response {
+pub async fn list(
+    State(state): State<AppState>,
+    user: WebUser,
+    Query(q): Query<ListQuery>,
+) -> Response {
     show_list(
         &state,
         &user,
+        q.cursor.parse().ok(),
         &NewGroupForm::default(),
         None,
         StatusCode::OK,
@@ -192,6 +208,7 @@ pub async fn create(
             return show_list(
                 &state,
                 &user,
+                None,
                 &f,
                 Some(&msg),
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -205,6 +222,7 @@ pub async fn create(
             show_list(
                 &state,
                 &user,
+                None,
                 &f,
                 Some(&explain(&e)),
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -421,6 +421,22 @@ pub async fn group_cases(store: Arc<dyn Store>) -> Result<(), Failure> {
     )?;
     let cd = ok(hw.case_group_cases(&w.hk, d).await, "hk case groups")?;
     check!(cd.groups.len() == 2, "D is in both: {:?}", cd.groups);
+    // Lists page by cursor and show only the group cases one may see.
+    let first = ok(hw.list_group_cases(&w.hk, None, 1).await, "list")?;
+    let cursor = first.next_cursor.as_deref().and_then(|c| c.parse().ok());
+    let second = ok(hw.list_group_cases(&w.hk, cursor, 1).await, "page 2")?;
+    check!(
+        first.items.len() == 1
+            && first.items[0].id == other.group.id
+            && second.items.len() == 1
+            && second.items[0].id == id,
+        "newest first, one per page"
+    );
+    let th_list = ok(hw.list_group_cases(&w.th, None, 50).await, "th list")?;
+    check!(
+        th_list.items.is_empty(),
+        "AMBER+STRICT group cases stay the owner's"
+    );
     // Retention: a purged case's membership reasons go with its other free text.
     ok(
         hw.transition_quiet(&w.hk, a, move_to(CaseState::Unfounded, None))

@@ -34,16 +34,7 @@ pub async fn list_group_cases(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<GroupCaseQuery>,
 ) -> Result<Json<GroupCasePage>, ApiError> {
-    let before = q
-        .cursor
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            c.parse::<GroupCaseId>()
-                .map_err(|_| super::cases::bad_query("cursor: not a cursor of this list".into()))
-        })
-        .transpose()?;
+    let before = super::cases::cursor::<GroupCaseId>(q.cursor.as_deref())?;
     Ok(Json(
         state
             .hw

@@ -172,6 +172,20 @@ async fn a_group_package_carries_only_what_the_recipient_may_see() {
     assert!(m["reports"][0]["narrative"].is_null());
     assert!(!p.body.contains("Lima"), "the green case stays redacted");
 
+    // Lists page by cursor; a bad cursor is a problem.
+    let list = t
+        .api("GET", "/api/v1/group-cases?limit=10", Some(th), None)
+        .await;
+    assert_eq!(
+        list.json()["items"][0]["id"],
+        gid.as_str(),
+        "TH lists the green group"
+    );
+    let bad = t
+        .api("GET", "/api/v1/group-cases?cursor=nope", Some(th), None)
+        .await;
+    assert_problem(&bad, StatusCode::BAD_REQUEST, "invalid_query");
+
     // Errors are problem+json.
     let bad = export(json!({"recipient_org": homeward_types::OrgId::new()}).to_string()).await;
     assert_problem(&bad, StatusCode::UNPROCESSABLE_ENTITY, "invalid_input");

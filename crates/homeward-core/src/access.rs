@@ -56,6 +56,11 @@ impl Fields {
     pub fn is_empty(self) -> bool {
         self.0 == 0
     }
+
+    /// The fields in both sets.
+    pub fn and(self, other: Fields) -> Fields {
+        Fields(self.0 & other.0)
+    }
 }
 
 impl FromIterator<GrantField> for Fields {
@@ -85,6 +90,27 @@ impl Sight {
             Sight::Full => true,
             Sight::Granted(fields) => fields.has(f),
             Sight::Redacted | Sight::None => false,
+        }
+    }
+
+    /// What is shown under both sights: what a viewer passes on to
+    /// another (an export) is at most what the viewer sees itself and at
+    /// most what the recipient may see.
+    pub fn meet(self, other: Sight) -> Sight {
+        match (self, other) {
+            (Sight::None, _) | (_, Sight::None) => Sight::None,
+            (Sight::Full, s) | (s, Sight::Full) => s,
+            (Sight::Granted(a), Sight::Granted(b)) => Sight::Granted(a.and(b)),
+            (Sight::Redacted, _) | (_, Sight::Redacted) => Sight::Redacted,
+        }
+    }
+
+    /// The personal fields shown.
+    pub fn fields(self) -> Vec<GrantField> {
+        match self {
+            Sight::Full => GrantField::ALL.to_vec(),
+            Sight::Granted(f) => f.list(),
+            Sight::Redacted | Sight::None => Vec::new(),
         }
     }
 }
@@ -153,13 +179,25 @@ pub fn sight(
     marking: Marking,
     group: Option<SharingGroupId>,
 ) -> Sight {
-    if actor.org_id == owner {
+    org_sight(actor.org_id, &actor.groups, owner, marking, group)
+}
+
+/// [`sight`] for an organisation rather than one of its users (the
+/// recipient of an export): `org` belongs to the sharing groups `groups`.
+pub fn org_sight(
+    org: OrgId,
+    groups: &[SharingGroupId],
+    owner: OrgId,
+    marking: Marking,
+    group: Option<SharingGroupId>,
+) -> Sight {
+    if org == owner {
         return Sight::Full;
     }
     match marking {
         Marking::Clear | Marking::Green => Sight::Redacted,
         Marking::Amber => match group {
-            Some(g) if actor.groups.contains(&g) => Sight::Redacted,
+            Some(g) if groups.contains(&g) => Sight::Redacted,
             _ => Sight::None,
         },
         Marking::AmberStrict | Marking::Red => Sight::None,
@@ -301,6 +339,29 @@ mod tests {
             consented: true,
         };
         assert!(grant_stands(&to_ngo, false).is_err(), "never to an NGO");
+    }
+
+    #[test]
+    fn meet_shows_no_more_than_either_side() {
+        let names: Fields = [GrantField::Names, GrantField::Contacts]
+            .into_iter()
+            .collect();
+        let docs: Fields = [GrantField::Names, GrantField::Documents]
+            .into_iter()
+            .collect();
+        assert_eq!(Sight::Full.meet(Sight::Full), Sight::Full);
+        assert_eq!(
+            Sight::Full.meet(Sight::Granted(names)),
+            Sight::Granted(names)
+        );
+        assert_eq!(
+            Sight::Granted(docs).meet(Sight::Granted(names)).fields(),
+            vec![GrantField::Names]
+        );
+        assert_eq!(Sight::Granted(names).meet(Sight::Redacted), Sight::Redacted);
+        assert_eq!(Sight::Full.meet(Sight::None), Sight::None);
+        assert_eq!(Sight::Redacted.meet(Sight::Full), Sight::Redacted);
+        assert!(Sight::Redacted.fields().is_empty());
     }
 
     #[test]

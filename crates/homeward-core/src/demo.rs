@@ -613,5 +613,44 @@ pub async fn seed(hw: &Homeward) -> CoreResult<Vec<DemoLogin>> {
             }
         }
     }
+    // A group case: the NGO gathers the open cases reported from one compound.
+    if let (Some(ngo), Some(site)) = (admins.get(2), sites.first()) {
+        let caseworker = officers
+            .iter()
+            .find(|(_, a)| a.org_id == ngo.org_id)
+            .map_or_else(|| ngo.clone(), |(_, a)| a.clone());
+        let group = hw
+            .create_group_case(
+                &caseworker,
+                homeward_types::wire::GroupCaseInput {
+                    grouping: homeward_types::Grouping::Site,
+                    label: "Families reporting from KK Park (demo)".into(),
+                    site_id: Some(*site),
+                    recruiter: None,
+                    period_from: Some("2026-03".into()),
+                    period_to: Some("2026-06".into()),
+                    marking: None,
+                    sharing_group_id: None,
+                },
+            )
+            .await?;
+        // Its members are the strongest suggestions, with their reasons.
+        for suggestion in hw
+            .suggest_group_members(&caseworker, group.group.id)
+            .await?
+            .into_iter()
+            .take(6)
+        {
+            hw.add_group_case_member(
+                &caseworker,
+                group.group.id,
+                homeward_types::wire::GroupMemberAdd {
+                    case_id: suggestion.case.id,
+                    reason: format!("demo: {}", suggestion.reasons.join("; ")),
+                },
+            )
+            .await?;
+        }
+    }
     Ok(logins)
 }

@@ -21,5 +21,5 @@ pub use error::{CoreError, CoreResult, StoreError};
 pub use service::{
     AccountPolicy, DEFAULT_RETENTION_DAYS, DUPLICATE_SHOWN, Homeward, NOTICE_AT, PURGE_MARKER,
     PurgeReport, ReconcileProgress, RescueListInput, SESSION_TTL_MS, SessionState, SignedIn,
-    TotpEnrolment, Uploader, now_ms, rfc3339,
+    TotpEnrolment, Uploader, contact_keys, now_ms, rfc3339,
 };

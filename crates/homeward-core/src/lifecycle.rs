@@ -67,6 +67,24 @@ fn forward(state: CaseState) -> &'static [CaseState] {
     }
 }
 
+/// The moves along the main path from `reported` to `to`, taking the first
+/// way forward at each step (`triaged`, `verifying`, … `released`,
+/// `screening`, …); empty if `to` is not on that path. For seeding and tests.
+pub fn main_path_to(to: CaseState) -> Vec<CaseState> {
+    let mut path = Vec::new();
+    let mut at = Reported;
+    while at != to {
+        match forward(at).first() {
+            Some(next) if path.len() < CaseState::ALL.len() => {
+                path.push(*next);
+                at = *next;
+            }
+            _ => return Vec::new(),
+        }
+    }
+    path
+}
+
 /// Every state a case in `state` may move to. `resume` is the main-path
 /// state the case was in before entering a side state (ignored otherwise).
 pub fn allowed(state: CaseState, resume: Option<CaseState>) -> Vec<CaseState> {
@@ -121,6 +139,20 @@ pub fn resume_after(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn main_path_to_walks_forward_from_reported() {
+        let p = main_path_to(Released);
+        assert_eq!(p.first(), Some(&Triaged));
+        assert_eq!(p.last(), Some(&Released));
+        assert_eq!(p.len(), 7);
+        assert!(main_path_to(Repatriated).ends_with(&[RepatriationPending, Repatriated]));
+        assert!(
+            main_path_to(ContactLost).is_empty(),
+            "side states are not on it"
+        );
+        assert!(main_path_to(Reported).is_empty());
+    }
 
     #[test]
     fn main_path_is_walkable_end_to_end() {

@@ -2,9 +2,11 @@
 //! milliseconds (UTC); ids are the newtypes of `homeward-types`.
 
 mod consolidate;
+mod group_cases;
 mod sharing;
 
 pub use consolidate::*;
+pub use group_cases::*;
 pub use sharing::*;
 
 use homeward_types::{

@@ -5,7 +5,11 @@
 mod accounts;
 mod cases;
 mod consolidate;
+mod group_cases;
+mod group_export;
+mod group_suggest;
 mod groups;
+mod partners;
 mod privacy;
 mod requests;
 mod rescue;
@@ -27,6 +31,7 @@ use crate::store::Store;
 use crate::{CoreError, CoreResult};
 
 pub use consolidate::{DUPLICATE_SHOWN, NOTICE_AT};
+pub use group_suggest::contact_keys;
 pub use rescue::{ReconcileProgress, RescueListInput, Uploader};
 pub use retention::{DEFAULT_RETENTION_DAYS, PURGE_MARKER, PurgeReport};
 pub use signin::{SessionState, SignedIn, TotpEnrolment};

@@ -8,8 +8,8 @@ pub mod contract;
 
 use async_trait::async_trait;
 use homeward_types::{
-    CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId,
-    RequestState, RescueListId, SharingGroupId, SiteId, TokenId, UserId,
+    CaseId, CaseState, ConsentId, GroupCaseId, ListMatchId, Marking, MergeId, NoticeId, OrgId,
+    RequestId, RequestState, RescueListId, SharingGroupId, SiteId, TokenId, UserId,
 };
 
 use crate::StoreError;
@@ -17,9 +17,9 @@ use crate::access::Visibility;
 use crate::audit::{AuditDraft, AuditEntry};
 use crate::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListFile, ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation,
-    Person, Report, Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site,
-    TotpUse, Transition, User,
+    GroupCase, GroupEvent, GroupMember, ListFile, ListMatch, LoginFailure, LoginThrottle,
+    MatchNotice, Merge, Note, Organisation, Person, Report, Request, RequestEvent, RequestFilter,
+    RescueList, Session, SharingGroup, Site, TotpUse, Transition, User,
 };
 
 /// Result of store calls.
@@ -367,6 +367,41 @@ pub trait Store: Send + Sync + 'static {
         at_ms: i64,
         audit: AuditDraft,
     ) -> StoreResult<bool>;
+
+    /// Inserts a group case, assigning its reference (`GRP-<CC>-<year>-<n>`,
+    /// numbered per organisation); returns it.
+    async fn insert_group_case(&self, group: &GroupCase, audit: AuditDraft) -> StoreResult<String>;
+    /// A group case by id.
+    async fn group_case(&self, id: GroupCaseId) -> StoreResult<Option<GroupCase>>;
+    /// One page of the group cases visible under `vis` (owner, network
+    /// markings, AMBER in one of its groups), newest first, ids below `before`.
+    async fn group_cases(
+        &self,
+        vis: &Visibility,
+        before: Option<GroupCaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<GroupCase>>;
+    /// Adds (`event.added`) or removes a member and records the event in
+    /// the group's history; false (nothing written) if the case already
+    /// was (for an addition) or was not (for a removal) a member.
+    async fn change_group_member(&self, event: &GroupEvent, audit: AuditDraft)
+    -> StoreResult<bool>;
+    /// The members of a group case with their cases, in order of addition.
+    async fn group_members(&self, id: GroupCaseId) -> StoreResult<Vec<(GroupMember, Case)>>;
+    /// The history of a group case with each event's case, oldest first.
+    async fn group_events(&self, id: GroupCaseId) -> StoreResult<Vec<(GroupEvent, Case)>>;
+    /// The group-case history of one case with each event's group case,
+    /// oldest first.
+    async fn case_group_events(&self, case: CaseId) -> StoreResult<Vec<(GroupEvent, GroupCase)>>;
+    /// The reports of these cases, oldest first.
+    async fn reports_of_cases(&self, cases: &[CaseId]) -> StoreResult<Vec<Report>>;
+    /// When each of these cases first entered each of `states`:
+    /// `(case, state, time)` for the pairs that happened.
+    async fn case_milestones(
+        &self,
+        cases: &[CaseId],
+        states: &[CaseState],
+    ) -> StoreResult<Vec<(CaseId, CaseState, i64)>>;
 
     /// Disclosures of `owner`'s data, newest first, with `seq < before`.
     async fn disclosures(

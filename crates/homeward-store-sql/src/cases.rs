@@ -10,8 +10,8 @@ use homeward_core::model::{
 };
 use homeward_core::store::{NewCase, StateChange};
 use homeward_types::{CaseId, PersonId};
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
 use crate::rows::{codes, get, parse, parse_opt, uncodes};
 use crate::{Out, SqlStore, db};
@@ -47,7 +47,67 @@ pub(crate) fn case_row(row: &AnyRow) -> Result<Case, StoreError> {
     })
 }
 
-fn opt_str<T: ToString>(v: Option<T>) -> Option<String> {
+pub(crate) const REPORT_COLUMNS: &str = "id, org_id, case_id, person_id, marking, created_by, created_ms, reporter_name, \
+     reporter_relationship, reporter_contact, last_contact_date, last_contact_channel, \
+     last_seen_place, recruitment_channel, job_promised, narrative";
+
+pub(crate) fn report_row(r: &AnyRow) -> Result<Report, StoreError> {
+    Ok(Report {
+        id: parse(r, "id")?,
+        org_id: parse(r, "org_id")?,
+        case_id: parse(r, "case_id")?,
+        person_id: parse(r, "person_id")?,
+        marking: parse(r, "marking")?,
+        created_by: parse(r, "created_by")?,
+        created_ms: get(r, "created_ms")?,
+        reporter_name: get(r, "reporter_name")?,
+        reporter_relationship: get(r, "reporter_relationship")?,
+        reporter_contact: get(r, "reporter_contact")?,
+        last_contact_date: get(r, "last_contact_date")?,
+        last_contact_channel: get(r, "last_contact_channel")?,
+        last_seen_place: get(r, "last_seen_place")?,
+        recruitment_channel: get(r, "recruitment_channel")?,
+        job_promised: get(r, "job_promised")?,
+        narrative: get(r, "narrative")?,
+    })
+}
+
+/// The visibility rule as a SQL condition over a table with `id`, `org_id`,
+/// `marking` and `sharing_group_id`, pushing its values to `args` (numbered
+/// from `$1`, the viewer's organisation, so it must come first).
+pub(crate) fn visible_where(vis: &Visibility, args: &mut Vec<String>) -> String {
+    args.push(vis.own_org.to_string());
+    let mut markings = Vec::new();
+    for m in &vis.network_markings {
+        args.push(m.as_str().to_string());
+        markings.push(format!("${}", args.len()));
+    }
+    let mut groups = Vec::new();
+    for g in &vis.groups {
+        args.push(g.to_string());
+        groups.push(format!("${}", args.len()));
+    }
+    let mut sql = String::from("(org_id = $1");
+    if !markings.is_empty() {
+        sql.push_str(&format!(" OR marking IN ({})", markings.join(", ")));
+    }
+    if !groups.is_empty() {
+        sql.push_str(&format!(
+            " OR (marking = 'amber' AND sharing_group_id IN ({}))",
+            groups.join(", ")
+        ));
+    }
+    if vis.via_requests {
+        sql.push_str(&format!(
+            " OR id IN (SELECT case_id FROM requests WHERE to_org = $1 AND state IN ({}))",
+            crate::requests::IN_FORCE
+        ));
+    }
+    sql.push(')');
+    sql
+}
+
+pub(crate) fn opt_str<T: ToString>(v: Option<T>) -> Option<String> {
     v.map(|x| x.to_string())
 }
 
@@ -147,16 +207,13 @@ impl SqlStore {
         let out = self
             .write(move |tx| {
                 Box::pin(async move {
-        let n: i64 = sqlx::query(
-            "UPDATE organisations SET case_seq = case_seq + 1 WHERE id = $1 RETURNING case_seq",
+        let reference = crate::next_reference(
+            tx,
+            crate::Counter::Case,
+            new.case.org_id,
+            &new.case.reference,
         )
-        .bind(new.case.org_id.to_string())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?
-        .try_get("case_seq")
-        .map_err(db)?;
-        let reference = format!("{}{n:06}", new.case.reference);
+        .await?;
         insert_person(tx, &new.person).await?;
         let c = &new.case;
         sqlx::query(
@@ -218,12 +275,7 @@ impl SqlStore {
                 })
             })
             .await?;
-        match out {
-            Out::Text(reference) => Ok(reference),
-            other => Err(StoreError::Corrupt(format!(
-                "unexpected write result {other:?}"
-            ))),
-        }
+        out.into_text()
     }
 
     pub(crate) async fn case_impl(&self, id: CaseId) -> Result<Option<Case>, StoreError> {
@@ -353,38 +405,16 @@ impl SqlStore {
             .await?
             .ok_or_else(|| StoreError::Corrupt(format!("case {id} has no person")))?;
         let cid = id.to_string();
-        let reports = sqlx::query(
-            "SELECT id, org_id, case_id, person_id, marking, created_by, created_ms, reporter_name, \
-             reporter_relationship, reporter_contact, last_contact_date, last_contact_channel, \
-             last_seen_place, recruitment_channel, job_promised, narrative \
-             FROM reports WHERE case_id = $1 ORDER BY created_ms, id",
-        )
+        let reports = sqlx::query(&format!(
+            "SELECT {REPORT_COLUMNS} FROM reports WHERE case_id = $1 ORDER BY created_ms, id"
+        ))
         .bind(cid.clone())
         .fetch_all(&mut *conn)
         .await
         .map_err(db)?
         .iter()
-        .map(|r| {
-            Ok(Report {
-                id: parse(r, "id")?,
-                org_id: parse(r, "org_id")?,
-                case_id: parse(r, "case_id")?,
-                person_id: parse(r, "person_id")?,
-                marking: parse(r, "marking")?,
-                created_by: parse(r, "created_by")?,
-                created_ms: get(r, "created_ms")?,
-                reporter_name: get(r, "reporter_name")?,
-                reporter_relationship: get(r, "reporter_relationship")?,
-                reporter_contact: get(r, "reporter_contact")?,
-                last_contact_date: get(r, "last_contact_date")?,
-                last_contact_channel: get(r, "last_contact_channel")?,
-                last_seen_place: get(r, "last_seen_place")?,
-                recruitment_channel: get(r, "recruitment_channel")?,
-                job_promised: get(r, "job_promised")?,
-                narrative: get(r, "narrative")?,
-            })
-        })
-        .collect::<Result<Vec<_>, StoreError>>()?;
+        .map(report_row)
+        .collect::<Result<Vec<_>, _>>()?;
         let transitions = sqlx::query(
             "SELECT case_id, from_state, to_state, reason, release_mode, actor, at_ms \
              FROM case_transitions WHERE case_id = $1 ORDER BY position",
@@ -438,35 +468,11 @@ impl SqlStore {
         vis: &Visibility,
         f: &CaseFilter,
     ) -> Result<Vec<Case>, StoreError> {
-        // Placeholders are numbered in the order values are pushed.
-        let mut args: Vec<String> = vec![vis.own_org.to_string()];
-        let mut markings = Vec::new();
-        for m in &vis.network_markings {
-            args.push(m.as_str().to_string());
-            markings.push(format!("${}", args.len()));
-        }
-        let mut groups = Vec::new();
-        for g in &vis.groups {
-            args.push(g.to_string());
-            groups.push(format!("${}", args.len()));
-        }
-        let mut sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE (org_id = $1");
-        if !markings.is_empty() {
-            sql.push_str(&format!(" OR marking IN ({})", markings.join(", ")));
-        }
-        if !groups.is_empty() {
-            sql.push_str(&format!(
-                " OR (marking = 'amber' AND sharing_group_id IN ({}))",
-                groups.join(", ")
-            ));
-        }
-        if vis.via_requests {
-            sql.push_str(&format!(
-                " OR id IN (SELECT case_id FROM requests WHERE to_org = $1 AND state IN ({}))",
-                crate::requests::IN_FORCE
-            ));
-        }
-        sql.push(')');
+        let mut args: Vec<String> = Vec::new();
+        let mut sql = format!(
+            "SELECT {CASE_COLUMNS} FROM cases WHERE {}",
+            visible_where(vis, &mut args)
+        );
         if let Some(state) = f.state {
             args.push(state.as_str().into());
             sql.push_str(&format!(" AND state = ${}", args.len()));

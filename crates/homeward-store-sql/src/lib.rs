@@ -3,6 +3,7 @@
 mod accounts;
 mod cases;
 mod consolidate;
+mod group_cases;
 mod groups;
 mod requests;
 mod rescue;
@@ -173,6 +174,58 @@ pub(crate) enum Out {
     Count(u64),
     /// A time, if any (e.g. the end of a lock just set).
     Time(Option<i64>),
+}
+
+impl Out {
+    /// The text a write returned (an assigned reference).
+    pub(crate) fn into_text(self) -> Result<String, StoreError> {
+        match self {
+            Out::Text(t) => Ok(t),
+            other => Err(StoreError::Corrupt(format!(
+                "unexpected write result {other:?}"
+            ))),
+        }
+    }
+}
+
+/// Which per-organisation counter numbers a reference.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Counter {
+    /// Cases: `HK-2026-000001`.
+    Case,
+    /// Requests: `REQ-HK-2026-000001`.
+    Request,
+    /// Group cases: `GRP-HK-2026-000001`.
+    Group,
+}
+
+/// Takes the next number of `org`'s counter and appends it to `prefix`
+/// (in the write's transaction, so numbers are never reused).
+pub(crate) async fn next_reference(
+    tx: &mut AnyConnection,
+    counter: Counter,
+    org: homeward_types::OrgId,
+    prefix: &str,
+) -> Result<String, StoreError> {
+    let sql = match counter {
+        Counter::Case => {
+            "UPDATE organisations SET case_seq = case_seq + 1 WHERE id = $1 RETURNING case_seq AS n"
+        }
+        Counter::Request => {
+            "UPDATE organisations SET request_seq = request_seq + 1 WHERE id = $1 RETURNING request_seq AS n"
+        }
+        Counter::Group => {
+            "UPDATE organisations SET group_seq = group_seq + 1 WHERE id = $1 RETURNING group_seq AS n"
+        }
+    };
+    let n: i64 = sqlx::query(sql)
+        .bind(org.to_string())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?
+        .try_get("n")
+        .map_err(db)?;
+    Ok(format!("{prefix}{n:06}"))
 }
 
 type BoxFut<'t, T> = Pin<Box<dyn Future<Output = T> + Send + 't>>;

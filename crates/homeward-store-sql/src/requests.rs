@@ -10,8 +10,8 @@ use homeward_core::model::{
 use homeward_types::{
     CaseId, CaseState, ConsentId, GrantField, NoticeId, OrgId, RequestId, RequestState,
 };
+use sqlx::AnyConnection;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
 use crate::rows::{get, parse, parse_opt};
 use crate::{Arg, Out, SqlStore, db};
@@ -220,17 +220,13 @@ impl SqlStore {
         let out = self
             .write(move |tx| {
                 Box::pin(async move {
-                    let n: i64 = sqlx::query(
-                        "UPDATE organisations SET request_seq = request_seq + 1 WHERE id = $1 \
-                         RETURNING request_seq",
+                    let reference = crate::next_reference(
+                        tx,
+                        crate::Counter::Request,
+                        r.from_org,
+                        &r.reference,
                     )
-                    .bind(r.from_org.to_string())
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db)?
-                    .try_get("request_seq")
-                    .map_err(db)?;
-                    let reference = format!("{}{n:06}", r.reference);
+                    .await?;
                     sqlx::query(&format!(
                         "INSERT INTO requests ({REQUEST_COLUMNS}) VALUES \
                          ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
@@ -271,12 +267,7 @@ impl SqlStore {
                 })
             })
             .await?;
-        match out {
-            Out::Text(r) => Ok(r),
-            _ => Err(StoreError::Corrupt(
-                "insert_request returned no reference".into(),
-            )),
-        }
+        out.into_text()
     }
 
     pub(crate) async fn request_impl(&self, id: RequestId) -> Result<Option<Request>, StoreError> {

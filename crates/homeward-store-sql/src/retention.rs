@@ -102,6 +102,8 @@ impl SqlStore {
                         "UPDATE compartment_entries SET body = $1 WHERE case_id = $2",
                         "UPDATE consents SET given_by = $1 WHERE case_id = $2",
                         "UPDATE requests SET items = $1 WHERE case_id = $2",
+                        "UPDATE group_members SET reason = $1 WHERE case_id = $2",
+                        "UPDATE group_events SET reason = $1 WHERE case_id = $2",
                         "UPDATE request_events SET body = $1 WHERE body IS NOT NULL AND request_id IN \
                          (SELECT id FROM requests WHERE case_id = $2)",
                     ] {

@@ -7,14 +7,14 @@ use homeward_core::access::Visibility;
 use homeward_core::audit::{AuditDraft, AuditDraft as Draft, AuditEntry};
 use homeward_core::model::{
     ApiToken, Case, CaseBundle, CaseFilter, CasePurge, CompartmentEntry, Consent, DisclosureRecord,
-    ListFile, ListMatch, LoginFailure, LoginThrottle, MatchNotice, Merge, Note, Organisation,
-    Person, Request, RequestEvent, RequestFilter, RescueList, Session, SharingGroup, Site, TotpUse,
-    User,
+    GroupCase, GroupEvent, GroupMember, ListFile, ListMatch, LoginFailure, LoginThrottle,
+    MatchNotice, Merge, Note, Organisation, Person, Report, Request, RequestEvent, RequestFilter,
+    RescueList, Session, SharingGroup, Site, TotpUse, User,
 };
 use homeward_core::store::{MergeChange, NewCase, StateChange, Store, StoreResult, UnmergeChange};
 use homeward_types::{
-    CaseId, CaseState, ConsentId, ListMatchId, Marking, MergeId, NoticeId, OrgId, RequestId,
-    RequestState, RescueListId, SharingGroupId, SiteId, TokenId, UserId,
+    CaseId, CaseState, ConsentId, GroupCaseId, ListMatchId, Marking, MergeId, NoticeId, OrgId,
+    RequestId, RequestState, RescueListId, SharingGroupId, SiteId, TokenId, UserId,
 };
 
 use crate::rows::{self, get};
@@ -621,6 +621,51 @@ impl Store for SqlStore {
 
     async fn cases_in(&self, ids: &[CaseId]) -> StoreResult<Vec<Case>> {
         self.cases_in_impl(ids).await
+    }
+
+    async fn insert_group_case(&self, group: &GroupCase, audit: Draft) -> StoreResult<String> {
+        self.insert_group_case_impl(group, audit).await
+    }
+
+    async fn group_case(&self, id: GroupCaseId) -> StoreResult<Option<GroupCase>> {
+        self.group_case_impl(id).await
+    }
+
+    async fn group_cases(
+        &self,
+        vis: &Visibility,
+        before: Option<GroupCaseId>,
+        limit: u32,
+    ) -> StoreResult<Vec<GroupCase>> {
+        self.group_cases_impl(vis, before, limit).await
+    }
+
+    async fn change_group_member(&self, event: &GroupEvent, audit: Draft) -> StoreResult<bool> {
+        self.change_group_member_impl(event, audit).await
+    }
+
+    async fn group_members(&self, id: GroupCaseId) -> StoreResult<Vec<(GroupMember, Case)>> {
+        self.group_members_impl(id).await
+    }
+
+    async fn group_events(&self, id: GroupCaseId) -> StoreResult<Vec<(GroupEvent, Case)>> {
+        self.group_events_impl(id).await
+    }
+
+    async fn case_group_events(&self, case: CaseId) -> StoreResult<Vec<(GroupEvent, GroupCase)>> {
+        self.case_group_events_impl(case).await
+    }
+
+    async fn reports_of_cases(&self, cases: &[CaseId]) -> StoreResult<Vec<Report>> {
+        self.reports_of_cases_impl(cases).await
+    }
+
+    async fn case_milestones(
+        &self,
+        cases: &[CaseId],
+        states: &[CaseState],
+    ) -> StoreResult<Vec<(CaseId, CaseState, i64)>> {
+        self.case_milestones_impl(cases, states).await
     }
 
     async fn disclosures(

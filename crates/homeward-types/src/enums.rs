@@ -133,6 +133,9 @@ impl Marking {
 string_enum!(/// Individual or group case.
 CaseKind, "case kind" { Individual = "individual", Group = "group" });
 
+string_enum!(/// What a group case gathers its members by.
+Grouping, "grouping" { Site = "site", Recruiter = "recruiter", Event = "event" });
+
 string_enum!(/// Case priority.
 Priority, "priority" { Low = "low", Normal = "normal", High = "high", Urgent = "urgent" });
 

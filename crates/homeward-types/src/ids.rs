@@ -81,3 +81,5 @@ id_type!(/// An entry of a case's criminal-justice compartment.
     CompartmentEntryId, "compartment entry id");
 id_type!(/// A merge of one case into another (undone by unmerging).
     MergeId, "merge id");
+id_type!(/// A group case (one compound, recruiter or event; many individual cases).
+    GroupCaseId, "group case id");

@@ -2,6 +2,7 @@
 
 mod consolidate;
 mod enums;
+mod group_cases;
 mod ids;
 mod rescue;
 mod sharing;

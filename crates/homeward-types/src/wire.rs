@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 pub use crate::consolidate::*;
+pub use crate::group_cases::*;
 pub use crate::rescue::*;
 pub use crate::sharing::*;
 

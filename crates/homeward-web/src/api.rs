@@ -3,6 +3,7 @@
 
 pub mod cases;
 mod consolidate;
+mod group_cases;
 mod groups;
 mod me;
 mod requests;
@@ -78,6 +79,17 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
             requests::get_compartment,
             requests::add_compartment_entry
         ))
+        .routes(routes!(
+            group_cases::list_group_cases,
+            group_cases::create_group_case
+        ))
+        .routes(routes!(group_cases::get_group_case))
+        .routes(routes!(group_cases::add_member))
+        .routes(routes!(group_cases::remove_member))
+        .routes(routes!(group_cases::suggestions))
+        .routes(routes!(group_cases::export))
+        .routes(routes!(group_cases::case_group_cases))
+        .routes(routes!(group_cases::partner_report))
         .routes(routes!(tokens::list_tokens, tokens::create_token))
         .routes(routes!(tokens::revoke_token))
         .routes(routes!(tokens::revoke_sessions))

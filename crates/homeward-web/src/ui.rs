@@ -7,8 +7,11 @@ mod case_page;
 mod cases;
 mod check;
 mod consolidate;
+mod group_cases;
+mod group_package;
 pub mod layout;
 mod login;
+mod partners;
 mod report_form;
 mod requests;
 pub mod rescue_lists;
@@ -84,6 +87,13 @@ ui_routes! {
     get "/rescue-lists/{id}/file" => rescue_lists::file,
     post "/rescue-lists/{id}/withdraw" => rescue_lists::withdraw,
     post "/rescue-lists/matches/{id}/decision" => rescue_lists::decide,
+    get "/group-cases" => group_cases::list,
+    post "/group-cases" => group_cases::create,
+    get "/group-cases/{id}" => group_cases::show,
+    post "/group-cases/{id}/members" => group_cases::add_member,
+    post "/group-cases/{id}/members/{case}/remove" => group_cases::remove_member,
+    post "/group-cases/{id}/export" => group_cases::export,
+    get "/reports/partners" => partners::partners,
 }
 
 async fn css() -> impl IntoResponse {

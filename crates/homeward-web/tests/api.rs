@@ -14,6 +14,8 @@ use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
+#[path = "api/group_cases.rs"]
+mod group_cases;
 #[path = "api/security.rs"]
 mod security;
 

@@ -87,6 +87,11 @@ enum Rule {
     /// A rescue list: the uploading organisation only (contract-tested:
     /// `rescue_list_reconciliation`).
     ListUploader,
+    /// Reading a group case: the sight rule on the group, then on each member.
+    GroupRead,
+    /// Managing a group case (members, suggestions, exports): the owner's
+    /// writers; a 404 for everyone else, as for a nonexistent group case.
+    GroupOwnerWrite,
 }
 
 const API: &[(&str, &str, Rule)] = &[
@@ -157,6 +162,31 @@ const API: &[(&str, &str, Rule)] = &[
     ("GET", "/api/v1/cases/{id}/duplicates", Rule::CaseOwnerRead),
     ("POST", "/api/v1/cases/{id}/merge", Rule::CaseOwnerWrite),
     ("POST", "/api/v1/merges/{id}/unmerge", Rule::MergeOwner),
+    ("GET", "/api/v1/group-cases", Rule::AnyUser),
+    ("POST", "/api/v1/group-cases", Rule::WriterCreate),
+    ("GET", "/api/v1/group-cases/{id}", Rule::GroupRead),
+    (
+        "POST",
+        "/api/v1/group-cases/{id}/members",
+        Rule::GroupOwnerWrite,
+    ),
+    (
+        "POST",
+        "/api/v1/group-cases/{id}/members/{case}/remove",
+        Rule::GroupOwnerWrite,
+    ),
+    (
+        "GET",
+        "/api/v1/group-cases/{id}/suggestions",
+        Rule::GroupOwnerWrite,
+    ),
+    (
+        "POST",
+        "/api/v1/group-cases/{id}/exports",
+        Rule::GroupOwnerWrite,
+    ),
+    ("GET", "/api/v1/cases/{id}/group-cases", Rule::CaseRead),
+    ("GET", "/api/v1/reports/partners", Rule::AnyUser),
 ];
 
 const UI: &[(&str, &str, Rule)] = &[
@@ -211,6 +241,17 @@ const UI: &[(&str, &str, Rule)] = &[
         "/rescue-lists/matches/{id}/decision",
         Rule::ListMatchOwner,
     ),
+    ("get", "/group-cases", Rule::AnyUser),
+    ("post", "/group-cases", Rule::WriterCreate),
+    ("get", "/group-cases/{id}", Rule::GroupRead),
+    ("post", "/group-cases/{id}/members", Rule::GroupOwnerWrite),
+    (
+        "post",
+        "/group-cases/{id}/members/{case}/remove",
+        Rule::GroupOwnerWrite,
+    ),
+    ("post", "/group-cases/{id}/export", Rule::GroupOwnerWrite),
+    ("get", "/reports/partners", Rule::AnyUser),
 ];
 
 struct Viewer {
@@ -233,6 +274,10 @@ struct World {
     cases: Vec<Case>,
     /// A request from the owner to the granted party, and one to the other party.
     requests: Vec<(String, Rel)>,
+    /// A TLP:GREEN group case of the owner holding every case.
+    group: String,
+    /// The organisations.
+    orgs: Vec<(Rel, OrgId)>,
     _dir: tempfile::TempDir,
 }
 
@@ -374,11 +419,41 @@ async fn world() -> World {
             secret,
         });
     }
+    let group = hw
+        .create_group_case(
+            &officer,
+            homeward_types::wire::GroupCaseInput {
+                grouping: homeward_types::Grouping::Event,
+                label: "matrix handover".into(),
+                site_id: None,
+                recruiter: None,
+                period_from: None,
+                period_to: None,
+                marking: Some(Marking::Green),
+                sharing_group_id: None,
+            },
+        )
+        .await
+        .unwrap();
+    for c in &cases {
+        hw.add_group_case_member(
+            &officer,
+            group.group.id,
+            homeward_types::wire::GroupMemberAdd {
+                case_id: c.id,
+                reason: "same handover".into(),
+            },
+        )
+        .await
+        .unwrap();
+    }
     World {
         app: homeward_web::router(hw, false),
         viewers,
         cases,
         requests,
+        group: group.group.id.to_string(),
+        orgs,
         _dir: dir,
     }
 }
@@ -494,16 +569,19 @@ async fn every_endpoint_is_in_the_matrix() {
     );
 }
 
-fn fill(path: &str, case: &str, request: &str) -> String {
+fn fill(path: &str, case: &str, request: &str, group: &str) -> String {
     path.replace(
         "{id}",
         if path.contains("/requests/{id}") {
             request
+        } else if path.contains("/group-cases/{id}") {
+            group
         } else {
             case
         },
     )
     .replace("{consent}", &CaseId::new().to_string())
+    .replace("{case}", case)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -691,7 +769,7 @@ async fn changes_are_the_owners_and_everything_else_is_a_404_or_403() {
             continue;
         }
         for c in &w.cases {
-            let url = fill(path, &c.id.to_string(), "");
+            let url = fill(path, &c.id.to_string(), "", "");
             let r = w.call(method, &url, anon, false, body_for(path)).await;
             assert_eq!(
                 r.status,
@@ -704,7 +782,7 @@ async fn changes_are_the_owners_and_everything_else_is_a_404_or_403() {
                 let ghost = w
                     .call(
                         method,
-                        &fill(path, &CaseId::new().to_string(), ""),
+                        &fill(path, &CaseId::new().to_string(), "", ""),
                         Some(v),
                         false,
                         body_for(path),
@@ -742,7 +820,7 @@ async fn owner_only_reads_are_a_404_to_everyone_else() {
             continue;
         }
         for c in &w.cases {
-            let url = fill(path, &c.id.to_string(), "");
+            let url = fill(path, &c.id.to_string(), "", "");
             let r = w.call(method, &url, None, false, "").await;
             assert_eq!(r.status, StatusCode::UNAUTHORIZED, "anonymous {url}");
             for v in &w.viewers {
@@ -754,7 +832,7 @@ async fn owner_only_reads_are_a_404_to_everyone_else() {
                     let ghost = w
                         .call(
                             method,
-                            &fill(path, &CaseId::new().to_string(), ""),
+                            &fill(path, &CaseId::new().to_string(), "", ""),
                             Some(v),
                             false,
                             "",
@@ -873,7 +951,7 @@ async fn no_endpoint_leaks_a_name_or_fails() {
         if path.ends_with("/sessions/revoke") {
             continue; // would sign the viewers out of the web checks below
         }
-        let url = fill(path, &case, &request);
+        let url = fill(path, &case, &request, &w.group);
         let r = w.call(method, &url, None, false, body_for(path)).await;
         if *rule == Rule::Public {
             assert!(
@@ -913,7 +991,7 @@ async fn no_endpoint_leaks_a_name_or_fails() {
         }
     }
     for (method, path, _) in UI.iter().filter(|(m, _, _)| *m == "get") {
-        let url = fill(path, &case, &request);
+        let url = fill(path, &case, &request, &w.group);
         for v in w
             .viewers
             .iter()
@@ -958,7 +1036,7 @@ async fn no_endpoint_leaks_a_name_or_fails() {
         let r = w
             .call(
                 method,
-                &fill(path, &case, &request),
+                &fill(path, &case, &request, &w.group),
                 Some(&forged),
                 true,
                 "body=x",
@@ -967,4 +1045,229 @@ async fn no_endpoint_leaks_a_name_or_fails() {
         assert_eq!(r.status, StatusCode::FORBIDDEN, "forged CSRF on {path}");
     }
     let _ = Rel::Anon;
+}
+
+/// Whether `rel` receives requests from the owner in this world.
+fn receives_requests(rel: Rel) -> bool {
+    matches!(rel, Rel::Granted | Rel::Party)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn group_cases_show_each_viewer_only_the_members_it_may_see() {
+    let w = world().await;
+    let g = &w.group;
+    for v in &w.viewers {
+        let who = format!("{:?} {}", v.rel, v.role);
+        // The group case is TLP:GREEN: every organisation sees it, and in it
+        // exactly the members it may see, with names only where it may.
+        let r = w
+            .call(
+                "GET",
+                &format!("/api/v1/group-cases/{g}"),
+                Some(v),
+                false,
+                "",
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{who}: group read");
+        let body = r.json();
+        let listed: BTreeSet<String> = body["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["case"]["id"].as_str().unwrap().to_string())
+            .collect();
+        let ui = w
+            .call("GET", &format!("/group-cases/{g}"), Some(v), true, "")
+            .await;
+        assert_eq!(ui.status, StatusCode::OK, "{who}: group page");
+        for c in &w.cases {
+            let seen = sees(v.rel, c.marking);
+            let what = format!("{who} on {}", c.marking);
+            assert_eq!(
+                listed.contains(&c.id.to_string()),
+                seen.is_some(),
+                "{what}: member listed"
+            );
+            assert_eq!(
+                r.body.contains(&c.secret),
+                seen == Some(true),
+                "{what}: name in the group"
+            );
+            assert_eq!(
+                ui.body.contains(&c.secret),
+                seen == Some(true),
+                "{what}: name on the group page"
+            );
+            assert_eq!(
+                ui.body.contains(&c.id.to_string()),
+                seen.is_some(),
+                "{what}: member on the group page"
+            );
+            let m = w
+                .call(
+                    "GET",
+                    &format!("/api/v1/cases/{}/group-cases", c.id),
+                    Some(v),
+                    false,
+                    "",
+                )
+                .await;
+            match seen {
+                None => assert_eq!(m.status, StatusCode::NOT_FOUND, "{what}: memberships"),
+                Some(_) => {
+                    assert_eq!(m.status, StatusCode::OK, "{what}: memberships");
+                    assert_eq!(m.json()["groups"][0]["id"], g.as_str(), "{what}");
+                }
+            }
+        }
+        let owner = v.rel == Rel::Owner;
+        assert_eq!(
+            body["members"][0]["reason"].is_string(),
+            owner,
+            "{who}: reasons are the owner's"
+        );
+        // Partner report: the recipients of the owner's requests count them.
+        let p = w
+            .call("GET", "/api/v1/reports/partners", Some(v), false, "")
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{who}: partner report");
+        let expected = if receives_requests(v.rel) {
+            w.cases.len()
+        } else {
+            0
+        };
+        assert_eq!(
+            p.json()["total"]["received"],
+            expected,
+            "{who}: requests received"
+        );
+        for c in &w.cases {
+            assert!(!p.body.contains(&c.secret), "{who}: partner report leaks");
+        }
+        let ui = w.call("GET", "/reports/partners", Some(v), true, "").await;
+        assert_eq!(ui.status, StatusCode::OK, "{who}: partner page");
+    }
+    // Managing: the owner's writers; 403 for the owner's other roles; 404
+    // (as for a nonexistent group case) for everyone else.
+    let case = w.cases[0].id;
+    let recipient = w.orgs[2].1; // Granted
+    for (method, path, rule) in API {
+        if *rule != Rule::GroupOwnerWrite {
+            continue;
+        }
+        let body = match path.rsplit('/').next().unwrap_or("") {
+            "members" => format!(r#"{{"case_id":"{case}","reason":"matrix"}}"#),
+            "remove" => r#"{"reason":"matrix"}"#.to_string(),
+            "exports" => format!(r#"{{"recipient_org":"{recipient}"}}"#),
+            _ => String::new(),
+        };
+        let url = fill(path, &case.to_string(), "", g);
+        let ghost_url = fill(
+            path,
+            &case.to_string(),
+            "",
+            &homeward_types::GroupCaseId::new().to_string(),
+        );
+        let anon = w.call(method, &url, None, false, &body).await;
+        assert_eq!(anon.status, StatusCode::UNAUTHORIZED, "anonymous {path}");
+        for v in &w.viewers {
+            let who = format!("{:?} {} {method} {path}", v.rel, v.role);
+            let r = w.call(method, &url, Some(v), false, &body).await;
+            match (v.rel, writer(v.role)) {
+                (Rel::Owner, true) => assert!(
+                    r.status.is_success()
+                        || r.status == StatusCode::CONFLICT
+                        || r.status == StatusCode::NOT_FOUND && path.ends_with("remove"),
+                    "{who}: {} {}",
+                    r.status,
+                    r.body
+                ),
+                (Rel::Owner, _) => assert_eq!(r.status, StatusCode::FORBIDDEN, "{who}"),
+                _ => {
+                    let ghost = w.call(method, &ghost_url, Some(v), false, &body).await;
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{who}");
+                    assert_eq!(r.body, ghost.body, "{who}: same as a nonexistent group");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_group_package_shows_each_recipient_only_what_it_may_see() {
+    let w = world().await;
+    let officer = w
+        .viewers
+        .iter()
+        .find(|v| v.rel == Rel::Owner && v.role == Role::Officer)
+        .unwrap();
+    for (rel, org) in &w.orgs {
+        let r = w
+            .call(
+                "POST",
+                &format!("/api/v1/group-cases/{}/exports", w.group),
+                Some(officer),
+                false,
+                &format!(r#"{{"recipient_org":"{org}"}}"#),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{rel:?}: {}", r.body);
+        let members: BTreeSet<String> = r.json()["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["case"]["id"].as_str().unwrap().to_string())
+            .collect();
+        for c in &w.cases {
+            let seen = sees(*rel, c.marking);
+            assert_eq!(
+                members.contains(&c.id.to_string()),
+                seen.is_some(),
+                "{rel:?} on {}: in the package",
+                c.marking
+            );
+            assert_eq!(
+                r.body.contains(&c.secret),
+                seen == Some(true),
+                "{rel:?} on {}: names in the package",
+                c.marking
+            );
+        }
+        // The printable page says the same.
+        let ui = w
+            .call(
+                "POST",
+                &format!("/group-cases/{}/export", w.group),
+                Some(officer),
+                true,
+                &format!("recipient_org={org}&format=html"),
+            )
+            .await;
+        assert_eq!(ui.status, StatusCode::OK, "{rel:?}: printable page");
+        for c in &w.cases {
+            assert_eq!(
+                ui.body.contains(&c.secret),
+                sees(*rel, c.marking) == Some(true),
+                "{rel:?} on {}: names on the printable page",
+                c.marking
+            );
+        }
+    }
+    // Each export is in the owner's disclosure log.
+    let admin = w
+        .viewers
+        .iter()
+        .find(|v| v.rel == Rel::Owner && v.role == Role::Admin)
+        .unwrap();
+    let log = w
+        .call(
+            "GET",
+            "/api/v1/disclosures?limit=500",
+            Some(admin),
+            false,
+            "",
+        )
+        .await;
+    assert!(log.body.contains("group.export.case"), "exports disclosed");
 }

@@ -4,4 +4,5 @@ pub mod r#gen;
 pub mod import;
 pub mod matching;
 pub mod node;
+pub mod report;
 pub mod screen;

@@ -24,6 +24,8 @@ enum Command {
     Admin(cmd::node::AdminArgs),
     /// Check the audit log.
     Audit(cmd::node::AuditArgs),
+    /// Monitoring reports printed as JSON (requests received per partner).
+    Report(cmd::report::ReportArgs),
     /// Import lists: reconcile a rescue list against every open case.
     Import(cmd::import::ImportArgs),
     /// Match person records: deduplicate one file or link two.
@@ -42,6 +44,7 @@ fn main() -> std::process::ExitCode {
         Command::Migrate(args) => cmd::node::migrate(args),
         Command::Admin(args) => cmd::node::admin(args),
         Command::Audit(args) => cmd::node::audit(args),
+        Command::Report(args) => cmd::report::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::Match(args) => cmd::matching::run(args),
         Command::Gen(args) => cmd::r#gen::run(args),

@@ -218,15 +218,7 @@ impl Homeward {
         let job_promised = p.text("job_promised", input.job_promised.as_deref(), MAX_SHORT);
         let narrative = p.text("narrative", input.narrative.as_deref(), MAX_LONG);
 
-        if let Some(site_id) = input.site_id {
-            let visible = match self.store.site(site_id).await? {
-                Some(site) => sight(actor, site.org_id, site.marking, None) != Sight::None,
-                None => false,
-            };
-            if !visible {
-                p.add("site_id", "no such site");
-            }
-        }
+        self.check_site(&mut p, actor, input.site_id).await?;
         let marking = input.marking.unwrap_or(Marking::AmberStrict);
         self.check_group(&mut p, actor, marking, input.sharing_group_id)
             .await?;
@@ -344,8 +336,21 @@ impl Homeward {
         let next_cursor = (rows.len() == filter.limit as usize)
             .then(|| rows.last().map(|c| c.id.to_string()))
             .flatten();
-        // Listing shows the names of the organisation's own subjects: a read
-        // of personal data, audited (one entry per page, naming the cases).
+        let sights = self.sight_rows(actor, &rows, "case.list").await?;
+        let items = self.summaries(&rows, &sights).await?;
+        Ok(CasePage { items, next_cursor })
+    }
+
+    /// The actor's sight of each case of a list, with the names shown
+    /// audited: one `<action>` entry naming the organisation's own cases,
+    /// and a disclosure (`<action>.granted`) for each case whose names a
+    /// request's grant shows.
+    pub(crate) async fn sight_rows(
+        &self,
+        actor: &Actor,
+        rows: &[Case],
+        action: &str,
+    ) -> CoreResult<Vec<Sight>> {
         let own: Vec<String> = rows
             .iter()
             .filter(|c| c.org_id == actor.org_id)
@@ -355,20 +360,20 @@ impl Homeward {
         if !own.is_empty() {
             audit.push(AuditDraft::by(
                 actor,
-                "case.list",
+                action,
                 "case",
                 format!("{} cases", own.len()),
                 json!({ "cases": own }),
             ));
         }
-        // Cases seen through a request's grant: names shown are disclosures.
         let grants = if rows.iter().any(|c| c.org_id != actor.org_id) {
             self.received_grants(actor).await?
         } else {
             Default::default()
         };
+        let granted_action = format!("{action}.granted");
         let mut sights = Vec::with_capacity(rows.len());
-        for c in &rows {
+        for c in rows {
             let seen = match grants.get(&c.id) {
                 Some(reqs) => self.case_sight(actor, c, reqs).await?,
                 None => sight(actor, c.org_id, c.marking, c.sharing_group_id),
@@ -380,7 +385,7 @@ impl Homeward {
                     actor,
                     c,
                     reqs,
-                    "case.list.granted",
+                    &granted_action,
                     &[homeward_types::GrantField::Names],
                 ));
             }
@@ -389,8 +394,7 @@ impl Homeward {
         if !audit.is_empty() {
             self.store.append_audit(audit).await?;
         }
-        let items = self.summaries(&rows, &sights).await?;
-        Ok(CasePage { items, next_cursor })
+        Ok(sights)
     }
 
     /// A case with everything the actor may see. Reading personal data is

@@ -18,7 +18,7 @@ use serde_json::json;
 use super::accounts::org_view;
 use super::cases::require_write;
 use super::{Homeward, Problems, now_ms, rfc3339};
-use crate::access::{GrantFacts, Sight, grant_stands, sight, with_grants};
+use crate::access::{GrantFacts, Sight, grant_stands, org_sight, with_grants};
 use crate::audit::AuditDraft;
 use crate::model::{Case, Disclosure, Request, RequestEvent, RequestFilter};
 use crate::request_flow::{self, Party};
@@ -99,15 +99,34 @@ impl Homeward {
         case: &Case,
         requests: &[Request],
     ) -> CoreResult<Sight> {
-        let base = sight(actor, case.org_id, case.marking, case.sharing_group_id);
+        self.org_case_sight(actor.org_id, &actor.groups, case, requests)
+            .await
+    }
+
+    /// [`Homeward::case_sight`] for organisation `org`, a member of the
+    /// sharing groups `groups` (the recipient of an export).
+    pub(crate) async fn org_case_sight(
+        &self,
+        org: OrgId,
+        groups: &[homeward_types::SharingGroupId],
+        case: &Case,
+        requests: &[Request],
+    ) -> CoreResult<Sight> {
+        let base = org_sight(
+            org,
+            groups,
+            case.org_id,
+            case.marking,
+            case.sharing_group_id,
+        );
         let live: Vec<&Request> = requests
             .iter()
-            .filter(|r| r.case_id == case.id && r.grants_to(actor.org_id))
+            .filter(|r| r.case_id == case.id && r.grants_to(org))
             .collect();
         if base == Sight::Full || live.is_empty() {
             return Ok(base);
         }
-        let kind = self.org_kind(actor.org_id).await?;
+        let kind = self.org_kind(org).await?;
         let consented = if kind == OrgKind::Police {
             false
         } else {
@@ -116,7 +135,7 @@ impl Homeward {
                 .consents(case.id)
                 .await?
                 .iter()
-                .any(|c| c.allows_sharing_with(actor.org_id, &today))
+                .any(|c| c.allows_sharing_with(org, &today))
         };
         let facts: Vec<GrantFacts<'_>> = live
             .iter()

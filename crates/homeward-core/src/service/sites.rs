@@ -5,12 +5,30 @@ use homeward_types::{Marking, SiteId, SiteStatus};
 use serde_json::json;
 
 use super::{Homeward, Problems, now_ms};
-use crate::access::Visibility;
+use crate::access::{Sight, Visibility, sight};
 use crate::audit::AuditDraft;
 use crate::model::Site;
 use crate::{Actor, CoreError, CoreResult};
 
 impl Homeward {
+    /// Adds a field error unless `site` (if given) is a site the actor may see.
+    pub(crate) async fn check_site(
+        &self,
+        p: &mut Problems,
+        actor: &Actor,
+        site: Option<SiteId>,
+    ) -> CoreResult<()> {
+        let Some(id) = site else { return Ok(()) };
+        let visible = match self.store.site(id).await? {
+            Some(s) => sight(actor, s.org_id, s.marking, None) != Sight::None,
+            None => false,
+        };
+        if !visible {
+            p.add("site_id", "no such site");
+        }
+        Ok(())
+    }
+
     /// Registers a site.
     pub async fn create_site(&self, actor: &Actor, input: SiteInput) -> CoreResult<SiteView> {
         if !actor.role.can_write_sites() {

@@ -12,7 +12,7 @@ use homeward_types::{GrantField, OrgId, SiteId, UserId};
 use super::accounts::org_view;
 use super::{Homeward, rfc3339};
 use crate::access::Sight;
-use crate::model::{Case, CaseBundle, Person, Request};
+use crate::model::{Case, CaseBundle, Person, Report, Request};
 use crate::{Actor, CoreResult, lifecycle};
 
 /// Shown in place of withheld personal data.
@@ -131,31 +131,8 @@ impl Homeward {
                 .reports
                 .iter()
                 .map(|r| ReportView {
-                    id: r.id,
-                    created_at: rfc3339(r.created_ms),
-                    created_by: who(&r.created_by),
-                    reporter_name: r
-                        .reporter_name
-                        .clone()
-                        .filter(|_| seen.shows(GrantField::Reporter)),
-                    reporter_relationship: r.reporter_relationship.clone(),
-                    reporter_contact: r
-                        .reporter_contact
-                        .clone()
-                        .filter(|_| seen.shows(GrantField::Reporter)),
-                    last_contact_date: r.last_contact_date.clone(),
-                    last_contact_channel: r.last_contact_channel.clone(),
-                    last_seen_place: r
-                        .last_seen_place
-                        .clone()
-                        .filter(|_| seen.shows(GrantField::LastSeenPlace)),
-                    recruitment_channel: r.recruitment_channel.clone(),
-                    job_promised: r.job_promised.clone(),
-                    narrative: r
-                        .narrative
-                        .clone()
-                        .filter(|_| seen.shows(GrantField::Narrative)),
                     merged_from: report_source(r),
+                    ..report_view(r, seen, who(&r.created_by))
                 })
                 .collect(),
             transitions: b
@@ -222,6 +199,37 @@ fn summary(
         site: c.site_id.and_then(|s| sites.get(&s).cloned()),
         created_at: rfc3339(c.created_ms),
         updated_at: rfc3339(c.updated_ms),
+    }
+}
+
+/// A report as the viewer may see it; `created_by` is the filer as shown.
+pub(crate) fn report_view(r: &Report, seen: Sight, created_by: String) -> ReportView {
+    ReportView {
+        id: r.id,
+        created_at: rfc3339(r.created_ms),
+        created_by,
+        reporter_name: r
+            .reporter_name
+            .clone()
+            .filter(|_| seen.shows(GrantField::Reporter)),
+        reporter_relationship: r.reporter_relationship.clone(),
+        reporter_contact: r
+            .reporter_contact
+            .clone()
+            .filter(|_| seen.shows(GrantField::Reporter)),
+        last_contact_date: r.last_contact_date.clone(),
+        last_contact_channel: r.last_contact_channel.clone(),
+        last_seen_place: r
+            .last_seen_place
+            .clone()
+            .filter(|_| seen.shows(GrantField::LastSeenPlace)),
+        recruitment_channel: r.recruitment_channel.clone(),
+        job_promised: r.job_promised.clone(),
+        narrative: r
+            .narrative
+            .clone()
+            .filter(|_| seen.shows(GrantField::Narrative)),
+        merged_from: None,
     }
 }
 

@@ -28,9 +28,11 @@ macro_rules! check {
 }
 
 mod consolidation;
+mod group_cases;
 mod requests;
 mod security;
 
+pub use group_cases::{group_cases, partner_report};
 pub use security::{account_security, retention};
 
 fn ok<T, E: std::fmt::Display>(r: Result<T, E>, what: &str) -> Result<T, Failure> {
@@ -150,6 +152,8 @@ where
     consolidation::duplicates_and_merge(fresh().await).await?;
     account_security(fresh().await).await?;
     retention(fresh().await).await?;
+    group_cases(fresh().await).await?;
+    partner_report(fresh().await).await?;
     Ok(())
 }
 

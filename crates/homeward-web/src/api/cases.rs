@@ -42,6 +42,19 @@ pub(crate) fn bad_query(detail: String) -> ApiError {
     )
 }
 
+/// The `before` of a list from its `cursor` query parameter (absent or
+/// empty: the first page).
+pub(crate) fn cursor<T: std::str::FromStr>(cursor: Option<&str>) -> Result<Option<T>, ApiError> {
+    cursor
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            c.parse::<T>()
+                .map_err(|_| bad_query("cursor: not a cursor of this list".into()))
+        })
+        .transpose()
+}
+
 impl CaseQuery {
     /// Parses the query into a core filter.
     pub fn filter(&self) -> Result<CaseFilter, ApiError> {

@@ -203,16 +203,7 @@ pub async fn list_disclosures(
     ApiActor(actor): ApiActor,
     ApiQuery(q): ApiQuery<DisclosureQuery>,
 ) -> Result<Json<DisclosurePage>, ApiError> {
-    let before = q
-        .cursor
-        .as_deref()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .map(|c| {
-            c.parse::<i64>()
-                .map_err(|_| super::cases::bad_query("cursor: not a cursor of this list".into()))
-        })
-        .transpose()?;
+    let before = super::cases::cursor::<i64>(q.cursor.as_deref())?;
     Ok(Json(
         state
             .hw

@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use homeward_core::CoreError;
 use homeward_types::wire::{
-    CaseDetail, MarkingInput, NoteInput, OrganisationView, PossibleDuplicate, SharingGroupView,
-    TransitionInput,
+    CaseDetail, CaseGroupsView, MarkingInput, NoteInput, OrganisationView, PossibleDuplicate,
+    SharingGroupView, TransitionInput,
 };
 use homeward_types::{
     CaseId, CaseState, CompartmentKind, ConsentScope, Marking, ReleaseMode, ScreeningOutcome,
@@ -58,6 +58,7 @@ fn view(
     groups: &[SharingGroupView],
     orgs: &[OrganisationView],
     duplicates: &[PossibleDuplicate],
+    memberships: &CaseGroupsView,
     kept: &Kept,
 ) -> Markup {
     let owner = !d.person.redacted;
@@ -322,6 +323,21 @@ fn view(
                 @if let Some(n) = &r.narrative { p.narrative { (n) } }
             }
         }
+        @if !memberships.history.is_empty() {
+            section.card #group-cases {
+                h2 { "Group cases" }
+                @if !memberships.groups.is_empty() {
+                    p { "In " @for (i, g) in memberships.groups.iter().enumerate() {
+                        @if i > 0 { ", " } a href={"/group-cases/" (g.id)} { (g.reference) } " " (g.label)
+                    } }
+                }
+                ol.timeline { @for e in &memberships.history {
+                    li { span.when { (minute(&e.at)) } (e.action) " " @if e.action == "added" { "to " } @else { "from " }
+                        a href={"/group-cases/" (e.group_id)} { (e.group_reference) }
+                        @if let Some(r) = &e.reason { div.reason { (r) @if let Some(a) = &e.actor { span.muted { " — " (a) } } } } }
+                } }
+            }
+        }
         section.card {
             h2 { "Timeline" }
             ol.timeline {
@@ -377,7 +393,20 @@ pub(super) async fn render(
                     .await
                     .unwrap_or_default()
             };
-            (status, view(&d, &shell, &groups, &orgs, &duplicates, kept)).into_response()
+            let memberships =
+                state
+                    .hw
+                    .case_group_cases(&user.actor, id)
+                    .await
+                    .unwrap_or(CaseGroupsView {
+                        groups: Vec::new(),
+                        history: Vec::new(),
+                    });
+            (
+                status,
+                view(&d, &shell, &groups, &orgs, &duplicates, &memberships, kept),
+            )
+                .into_response()
         }
         Err(e) => error_response(&e),
     }

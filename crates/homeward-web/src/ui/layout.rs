@@ -61,6 +61,8 @@ pub fn page(title: &str, shell: Option<&Shell>, body: Markup) -> Markup {
                             a href="/cases" { "Cases" }
                             a href="/requests" { "Requests" }
                             a href="/rescue-lists" { "Rescue lists" }
+                            a href="/group-cases" { "Group cases" }
+                            a href="/reports/partners" { "Partners" }
                             a href="/reports/new" { "New report" }
                             @if s.role == "admin" { a href="/disclosures" { "Disclosures" } }
                             a href="/check" { "Check an offer" }
@@ -136,6 +138,25 @@ pub fn error_response(e: &CoreError) -> Response {
         }
     };
     (status, message_page(title, &text)).into_response()
+}
+
+/// After a form's change: on to `to` when it worked; a refused change
+/// (invalid input, a conflict) shows the page again through `again`, with why.
+pub async fn after_change<T, Fut>(
+    result: Result<T, CoreError>,
+    to: &str,
+    again: impl FnOnce(String) -> Fut,
+) -> Response
+where
+    Fut: std::future::Future<Output = Response>,
+{
+    match result {
+        Ok(_) => axum::response::Redirect::to(to).into_response(),
+        Err(e @ (CoreError::Invalid(_) | CoreError::Conflict(_))) => {
+            again(super::case_page::explain(&e)).await
+        }
+        Err(e) => error_response(&e),
+    }
 }
 
 /// A coloured state badge.

@@ -19,7 +19,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::case_page::explain;
-use super::layout::{Shell, error_response, minute, page};
+use super::layout::{Shell, after_change, error_response, minute, page};
 use crate::AppState;
 use crate::auth::WebUser;
 
@@ -270,20 +270,17 @@ async fn after_action(
     id: RequestId,
     result: Result<RequestView, CoreError>,
 ) -> Response {
-    match result {
-        Ok(_) => Redirect::to(&format!("/requests/{id}")).into_response(),
-        Err(e @ (CoreError::Invalid(_) | CoreError::Conflict(_))) => {
-            render(
-                state,
-                user,
-                id,
-                Some(&explain(&e)),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await
-        }
-        Err(e) => error_response(&e),
-    }
+    after_change(result, &format!("/requests/{id}"), |why| async move {
+        render(
+            state,
+            user,
+            id,
+            Some(&why),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await
+    })
+    .await
 }
 
 /// The message form.

@@ -32,7 +32,7 @@ PID=$!
 trap 'kill $PID 2>/dev/null || true' EXIT
 start=$(date +%s.%N)
 for _ in $(seq 1200); do grep -q "people index ready" "$W/node.log" && break; sleep 0.5; done
-echo "people index warm after $(python3 -c "import time; print(round(time.time() - $start, 1))") s: $(grep -o 'people=[0-9]*' "$W/node.log" | head -1)"
+echo "people index warm after $(python3 -c "import time; print(round(time.time() - $start, 1))") s: $(sed 's/\x1b\[[0-9;]*m//g' "$W/node.log" | grep -o 'people=[0-9]*' | head -1)"
 rss() { awk '/VmHWM/{print $2/1048576 " GiB"}' /proc/$PID/status; }
 echo "node peak RSS after warm-up: $(rss)"
 python3 - "$W/list.json" "$TOKEN" $PORT <<'PY'

@@ -334,16 +334,19 @@ const HEADER_SEARCH: usize = 10;
 
 /// Splits non-empty lines into the header and the data rows: the header is
 /// the first of the top lines naming a name or document column, else the
-/// first line. Lines above it (titles, notes) are skipped.
+/// first of them with the most filled cells (a title has one). Lines above
+/// it (titles, notes) are skipped.
 fn split_header(lines: Vec<(usize, Vec<String>)>) -> Result<(Vec<String>, Vec<Row>), SheetError> {
-    let at = lines
-        .iter()
-        .take(HEADER_SEARCH)
+    let top = || lines.iter().take(HEADER_SEARCH);
+    let filled = |cells: &[String]| cells.iter().filter(|c| !c.is_empty()).count();
+    let widest = top().map(|(_, c)| filled(c)).max().unwrap_or(0);
+    let at = top()
         .position(|(_, cells)| {
             cells
                 .iter()
                 .any(|c| column_for(c).is_some_and(Column::identifies))
         })
+        .or_else(|| top().position(|(_, cells)| filled(cells) == widest))
         .unwrap_or(0);
     let mut it = lines.into_iter().skip(at);
     let (_, headers) = it.next().ok_or(SheetError::Empty)?;

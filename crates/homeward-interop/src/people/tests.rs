@@ -250,4 +250,8 @@ fn a_title_above_the_header_is_skipped_in_text_too() {
     let t = table("Released at the border, 20 Nov (synthetic)\n\nName,DOB\nMin Zaw,1994\n");
     assert_eq!(t.headers, vec!["Name", "DOB"]);
     assert_eq!(people(&t).records[0].record_id, "4");
+    // An unrecognised header below a title is still the header.
+    let t = table("Released 20 Nov (synthetic)\nWho,Born,From\nMin Zaw,1994,MM\n");
+    assert_eq!(t.headers, vec!["Who", "Born", "From"]);
+    assert_eq!(t.rows.len(), 1);
 }

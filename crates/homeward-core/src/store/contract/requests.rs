@@ -546,6 +546,11 @@ pub async fn rescue_list_reconciliation(store: Arc<dyn Store>) -> Result<(), Fai
     other.subject.documents[0].number = "C7654321".into();
     other.subject.contacts[0].value = "+84 90 123 4567".into();
     ok(w.hw.file_report(&w.hk, other).await, "file")?;
+    // HK has asked Thai police to locate its person: Thailand's partner
+    // report counts the request, and the release the list will bring.
+    let mut locate = request(hk_case.case_id, w.th.org_id, RequestKind::Locate);
+    locate.send = true;
+    ok(w.hw.create_request(&w.hk, locate).await, "request")?;
 
     let rows = vec![
         list_row(1, &["Chan Wai-kit"], "04/03/2001", "HKG", Some("K00000001")),
@@ -628,6 +633,12 @@ pub async fn rescue_list_reconciliation(store: Arc<dyn Store>) -> Result<(), Fai
         d.case.state == homeward_types::CaseState::Released
             && d.release_mode == Some(homeward_types::ReleaseMode::Handover),
         "the confirmed case is released by handover"
+    );
+    let report = ok(w.hw.partner_report(&w.th).await, "partner report")?;
+    let hk_row = report.partners.iter().find(|p| p.partner.id == w.hk.org_id);
+    check!(
+        hk_row.is_some_and(|r| r.received == 1 && r.released == 1),
+        "Thailand's partner report counts HK's request as released: {report:?}"
     );
     // The uploader's view: counts, never another organisation's rows.
     let lists = ok(w.hw.rescue_lists(&ngo).await, "lists")?;

@@ -175,6 +175,21 @@ async fn insert_person(tx: &mut AnyConnection, p: &Person) -> Result<(), StoreEr
     Ok(())
 }
 
+/// A case, on a connection (a reader or a write transaction).
+pub(crate) async fn case_on(
+    conn: &mut AnyConnection,
+    id: CaseId,
+) -> Result<Option<Case>, StoreError> {
+    sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
+        .bind(id.to_string())
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?
+        .as_ref()
+        .map(case_row)
+        .transpose()
+}
+
 pub(crate) async fn insert_transition(
     tx: &mut AnyConnection,
     t: &Transition,
@@ -279,15 +294,8 @@ impl SqlStore {
     }
 
     pub(crate) async fn case_impl(&self, id: CaseId) -> Result<Option<Case>, StoreError> {
-        let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1");
-        sqlx::query(&sql)
-            .bind(id.to_string())
-            .fetch_optional(&self.reader)
-            .await
-            .map_err(db)?
-            .as_ref()
-            .map(case_row)
-            .transpose()
+        let mut conn = self.reader.acquire().await.map_err(db)?;
+        case_on(&mut conn, id).await
     }
 
     /// A person with names, documents and contacts.
@@ -307,10 +315,7 @@ impl SqlStore {
     ) -> Result<HashMap<PersonId, Person>, StoreError> {
         let mut out = HashMap::with_capacity(ids.len());
         for chunk in ids.chunks(PERSON_CHUNK) {
-            let list = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(",");
+            let list = crate::placeholders(1, chunk.len());
             let keys: Vec<String> = chunk.iter().map(ToString::to_string).collect();
             let sql = format!(
                 "SELECT id, org_id, marking, sex, birth_date, nationalities, created_ms \

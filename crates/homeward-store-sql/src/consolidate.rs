@@ -9,7 +9,7 @@ use homeward_types::{CaseId, CaseState, MergeId};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::cases::{CASE_COLUMNS, case_row, insert_transition};
+use crate::cases::{CASE_COLUMNS, case_on, case_row, insert_transition};
 use crate::rows::{get, parse, parse_opt};
 use crate::{Out, SqlStore, append, db};
 
@@ -45,17 +45,6 @@ fn merge_row(row: &AnyRow) -> Result<Merge, StoreError> {
         undone_ms: get(row, "undone_ms")?,
         undo_reason: get(row, "undo_reason")?,
     })
-}
-
-async fn case_on(tx: &mut AnyConnection, id: CaseId) -> Result<Option<Case>, StoreError> {
-    sqlx::query(&format!("SELECT {CASE_COLUMNS} FROM cases WHERE id = $1"))
-        .bind(id.to_string())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?
-        .as_ref()
-        .map(case_row)
-        .transpose()
 }
 
 async fn set_search_text(
@@ -269,11 +258,10 @@ impl SqlStore {
     pub(crate) async fn cases_in_impl(&self, ids: &[CaseId]) -> Result<Vec<Case>, StoreError> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(500) {
-            let list = (1..=chunk.len())
-                .map(|i| format!("${i}"))
-                .collect::<Vec<_>>()
-                .join(",");
-            let sql = format!("SELECT {CASE_COLUMNS} FROM cases WHERE id IN ({list})");
+            let sql = format!(
+                "SELECT {CASE_COLUMNS} FROM cases WHERE id IN ({})",
+                crate::placeholders(1, chunk.len())
+            );
             let mut q = sqlx::query(&sql);
             for id in chunk {
                 q = q.bind(id.to_string());

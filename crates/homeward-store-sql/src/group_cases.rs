@@ -10,7 +10,7 @@ use sqlx::any::AnyRow;
 
 use crate::cases::{CASE_COLUMNS, REPORT_COLUMNS, case_row, opt_str, report_row, visible_where};
 use crate::rows::{get, parse, parse_opt};
-use crate::{Out, SqlStore, db};
+use crate::{Out, SqlStore, db, placeholders};
 
 const GROUP_COLUMNS: &str = "id, reference, org_id, grouped_by, label, site_id, recruiter, \
      period_from, period_to, marking, sharing_group_id, created_by, created_ms, updated_ms";
@@ -66,14 +66,6 @@ fn event_row(r: &AnyRow) -> Result<GroupEvent, StoreError> {
 
 const EVENT_COLUMNS: &str = "e.group_id AS e_group, e.case_id AS e_case, e.added AS e_added, \
      e.reason AS e_reason, e.actor AS e_actor, e.at_ms AS e_at";
-
-/// `$first, $first+1, …` for `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 impl SqlStore {
     pub(crate) async fn insert_group_case_impl(

@@ -161,6 +161,14 @@ impl SqlStore {
     }
 }
 
+/// `$first, $first+1, …` for `n` values (an `IN (…)` list).
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// What a write returns.
 #[derive(Debug)]
 pub(crate) enum Out {

@@ -134,10 +134,9 @@ impl Store for SqlStore {
     async fn user_emails(&self, ids: &[UserId]) -> StoreResult<Vec<(UserId, String)>> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(100) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT id, email FROM users WHERE id IN ({})",
-                marks.join(", ")
+                crate::placeholders(1, chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for id in chunk {

@@ -88,6 +88,20 @@ impl PeopleIndex {
     /// the first time) into the index.
     pub(crate) async fn catch_up(&self, store: &dyn Store) -> CoreResult<()> {
         let _one = self.catching_up.lock().await;
+        self.read_new(store).await
+    }
+
+    /// [`Self::catch_up`], unless another catch-up is running (the first
+    /// load at start-up can take a minute on a large node): then the index
+    /// is used as it is, rather than holding up intake.
+    pub(crate) async fn catch_up_unless_busy(&self, store: &dyn Store) -> CoreResult<()> {
+        match self.catching_up.try_lock() {
+            Some(_one) => self.read_new(store).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn read_new(&self, store: &dyn Store) -> CoreResult<()> {
         let finals: Vec<CaseState> = CaseState::ALL
             .iter()
             .copied()

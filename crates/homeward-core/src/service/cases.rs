@@ -315,6 +315,9 @@ impl Homeward {
             opened,
         };
         let reference = self.store.insert_case(&new, audit).await?;
+        // Indexed at once: a catch-up by id could pass over a case whose
+        // (earlier) id committed after a later one's.
+        self.people.upsert(&new.case, &new.person);
         Ok((new, reference))
     }
 

@@ -53,7 +53,9 @@ impl Homeward {
         case: &Case,
         person: &Person,
     ) -> CoreResult<IntakeMatches> {
-        self.people.catch_up(self.store.as_ref()).await?;
+        self.people
+            .catch_up_unless_busy(self.store.as_ref())
+            .await?;
         let found = self
             .people
             .query_many(&[person_record(case, person)], TOP_K)?

@@ -13,6 +13,7 @@ mod sites;
 mod tokens;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -70,7 +71,15 @@ pub fn router() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(consolidate::duplicates))
         .routes(routes!(consolidate::merge))
         .routes(routes!(consolidate::unmerge))
-        .routes(routes!(rescue::list_lists, rescue::reconcile))
+        .routes({
+            // A list of up to 200,000 rows is larger than other bodies.
+            let (schemas, paths, method) = routes!(rescue::list_lists, rescue::reconcile);
+            (
+                schemas,
+                paths,
+                method.layer(DefaultBodyLimit::max(rescue::MAX_LIST_BODY)),
+            )
+        })
         .routes(routes!(rescue::get_list))
         .routes(routes!(rescue::withdraw))
         .routes(routes!(rescue::list_matches))

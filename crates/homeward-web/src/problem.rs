@@ -161,6 +161,14 @@ fn json_rejection(r: &JsonRejection) -> ApiError {
             "Unsupported media type",
             "send the body as JSON with Content-Type: application/json",
         ),
+        JsonRejection::BytesRejection(b) if b.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                "Body too large",
+                "the body is larger than this endpoint accepts",
+            )
+        }
         _ => ApiError::new(
             StatusCode::BAD_REQUEST,
             "unreadable_body",

@@ -1225,3 +1225,34 @@ async fn rescue_list_upload_preview_mapping_and_results_in_the_web_ui() {
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.body, csv);
 }
+
+#[tokio::test]
+async fn a_rescue_list_larger_than_other_bodies_is_accepted() {
+    let t = app().await;
+    let rows: Vec<Value> = (0..20_000)
+        .map(|i| json!({"names": [format!("Synthetic Person {i}")], "birth_date": "1990", "nationality": "VN"}))
+        .collect();
+    let body = json!({"name": "Large synthetic list", "rows": rows}).to_string();
+    assert!(body.len() > homeward_web::MAX_BODY);
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/rescue-lists",
+            Some(&t.hk_token),
+            Some(&body),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["rows"], 20_000);
+    // Other endpoints keep the ordinary limit.
+    let big_note = json!({"body": "x".repeat(homeward_web::MAX_BODY)}).to_string();
+    let r = t
+        .api(
+            "POST",
+            "/api/v1/reports",
+            Some(&t.hk_token),
+            Some(&big_note),
+        )
+        .await;
+    assert_problem(&r, StatusCode::PAYLOAD_TOO_LARGE, "body_too_large");
+}

@@ -15,6 +15,9 @@ use crate::AppState;
 use crate::auth::ApiActor;
 use crate::problem::{ApiError, ApiJson, ApiPath};
 
+/// Largest JSON rescue list accepted (about 200,000 rows).
+pub const MAX_LIST_BODY: usize = 64 * 1024 * 1024;
+
 fn cut(s: &str) -> String {
     s.chars().take(500).collect()
 }

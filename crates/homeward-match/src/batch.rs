@@ -10,6 +10,7 @@ use crate::block;
 use crate::compare::{Comparison, FIELDS, NAME, add_name, compare, compare_without_name};
 use crate::model::{
     KeyCounts, LeaveOneOut, MAX_LEVELS, Model, NoFrequencies, Score, TermFrequencies, count_levels,
+    probability,
 };
 use crate::record::Prepared;
 
@@ -84,6 +85,10 @@ pub fn frequencies(records: &[Prepared]) -> KeyCounts {
     tf
 }
 
+/// Candidate pairs: every pair of records sharing a key whose block holds 2 to `cap` records,
+/// each pair once. Pairs come block by block (not sorted): scoring them in that order keeps
+/// the few records of a block in cache for all of its pairs, where sorted pairs would fetch a
+/// random record from memory for almost every pair.
 fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Vec<u64> {
     let mut entries: Vec<(u64, u32)> = records
         .par_iter()
@@ -91,33 +96,69 @@ fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Ve
         .flat_map_iter(|(i, p)| block::keys(p).into_iter().map(move |k| (k, i as u32)))
         .collect();
     entries.par_sort_unstable();
-    // Blocks are runs of one key; each block is expanded independently.
-    let starts: Vec<usize> = (0..entries.len())
+    // Blocks are runs of one key; only those of 2..=cap records make pairs.
+    let blocks: Vec<(usize, usize)> = (0..entries.len())
         .into_par_iter()
         .filter(|&i| i == 0 || entries[i].0 != entries[i - 1].0)
+        .map(|start| {
+            let key = entries[start].0;
+            let len = entries[start..]
+                .iter()
+                .take(cap + 1)
+                .take_while(|e| e.0 == key)
+                .count();
+            (start, len)
+        })
+        .filter(|(_, len)| (2..=cap).contains(len))
         .collect();
+    // Each record's keys of such blocks, in key order: a pair is made only in the block of the
+    // smallest key the two records share (so once, without collecting and sorting all pairs).
+    let mut offsets = vec![0u32; records.len() + 1];
+    for (start, len) in &blocks {
+        for (_, r) in &entries[*start..start + len] {
+            offsets[*r as usize + 1] += 1;
+        }
+    }
+    for i in 0..records.len() {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut shared = vec![0u64; offsets[records.len()] as usize];
+    for (start, len) in &blocks {
+        for (k, r) in &entries[*start..start + len] {
+            shared[fill[*r as usize] as usize] = *k;
+            fill[*r as usize] += 1;
+        }
+    }
+    drop(fill);
+    let keys_of = |r: u32| &shared[offsets[r as usize] as usize..offsets[r as usize + 1] as usize];
+    let first_shared = |a: u32, b: u32| -> Option<u64> {
+        let (x, y) = (keys_of(a), keys_of(b));
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => return Some(x[i]),
+            }
+        }
+        None
+    };
     let entries = &entries;
-    let mut pairs: Vec<u64> = starts
+    blocks
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(bi, &start)| {
-            let end = starts.get(bi + 1).copied().unwrap_or(entries.len());
-            let block = if end - start > 1 && end - start <= cap {
-                &entries[start..end]
-            } else {
-                &entries[start..start]
-            };
+        .flat_map_iter(|(start, len)| {
+            let block = &entries[*start..start + len];
+            let key = block[0].0;
             block.iter().enumerate().flat_map(move |(x, (_, a))| {
                 block[x + 1..].iter().filter_map(move |(_, b)| {
                     let cross = split.is_none_or(|s| ((*a as usize) < s) != ((*b as usize) < s));
-                    (cross && a != b).then(|| u64::from(*a.min(b)) << 32 | u64::from(*a.max(b)))
+                    (cross && a != b && first_shared(*a, *b) == Some(key))
+                        .then(|| u64::from(*a.min(b)) << 32 | u64::from(*a.max(b)))
                 })
             })
         })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+        .collect()
 }
 
 fn random_pairs(n: usize, split: Option<usize>, count: usize) -> Vec<(u32, u32)> {
@@ -248,18 +289,19 @@ fn run(
     let cut = threshold.min(0.5);
     let cut_bits = (cut / (1.0 - cut)).log2() - 1e-6;
     let name_bound = model.name_bound();
+    let weights = model.weights();
     let scored: Vec<(u32, u32, f64)> = pairs
         .par_iter()
         .filter_map(|p| {
             let (a, b) = ((p >> 32) as u32, *p as u32);
             let (ra, rb) = (&records[a as usize], &records[b as usize]);
             let mut c = compare_without_name(ra, rb);
-            if model.score(&c, tfr, false).weight + name_bound < cut_bits {
+            if weights.score(&c, tfr) + name_bound < cut_bits {
                 return None;
             }
             add_name(&mut c, ra, rb);
-            let s = model.score(&c, tfr, false);
-            (s.probability >= cut).then_some((a, b, s.probability))
+            let p = probability(weights.score(&c, tfr));
+            (p >= cut).then_some((a, b, p))
         })
         .collect();
     lap("scoring");

@@ -4,7 +4,11 @@
 
 use crate::names::{Name, Sys, Token, joined_keys};
 use crate::record::Prepared;
-use crate::text::tagged;
+use crate::text::hash;
+use smallvec::SmallVec;
+
+/// Keys of one name part (or joined pair of parts).
+type Keys = SmallVec<[u64; 6]>;
 
 /// Most keys of one record.
 pub const MAX_KEYS: usize = 64;
@@ -19,11 +23,11 @@ fn mix(tag: u64, a: u64, b: u64) -> u64 {
 
 /// Phonetic keys of a token for blocking: its own key, or for a Han character its simplified
 /// form and first reading in each system.
-fn token_keys(t: &Token) -> Vec<u64> {
+fn token_keys(t: &Token) -> Keys {
     if !t.han {
         return t.phon.iter().map(|k| k.0).take(2).collect();
     }
-    let mut v = vec![t.exact];
+    let mut v: Keys = smallvec::smallvec![t.exact];
     for sys in [Sys::Pinyin, Sys::Cantonese, Sys::Dialect] {
         for (k, _) in t
             .phon
@@ -59,20 +63,22 @@ fn initials(t: &Token) -> Vec<u8> {
 }
 
 fn name_keys(n: &Name, out: &mut Vec<u64>) {
-    let toks: Vec<&Token> = n
-        .tokens
-        .iter()
-        .filter(|t| !t.optional && !t.initial)
+    let toks: SmallVec<[usize; 8]> = (0..n.tokens.len())
+        .filter(|i| !n.tokens[*i].optional && !n.tokens[*i].initial)
         .take(5)
         .collect();
-    let mut sets: Vec<Vec<u64>> = toks.iter().map(|t| token_keys(t)).collect();
-    // Joined given names ("Weijie" against "Wei Jie" / 偉傑) as extra virtual parts.
+    let mut sets: SmallVec<[Keys; 10]> = toks.iter().map(|i| token_keys(&n.tokens[*i])).collect();
+    // Joined given names ("Weijie" against "Wei Jie" / 偉傑) as extra virtual parts: the
+    // name's own joins when the two parts are adjacent.
     for w in toks.windows(2) {
-        let j: Vec<u64> = joined_keys(w[0], w[1])
-            .into_iter()
-            .map(|k| k.1)
-            .take(4)
-            .collect();
+        let j: Keys = match n.joins.get(w[0]) {
+            Some(join) if w[1] == w[0] + 1 => join.keys.iter().map(|k| k.1).take(4).collect(),
+            _ => joined_keys(&n.tokens[w[0]], &n.tokens[w[1]])
+                .into_iter()
+                .map(|k| k.1)
+                .take(4)
+                .collect(),
+        };
         sets.push(j);
     }
     if toks.len() == 1 {
@@ -97,16 +103,16 @@ fn name_keys(n: &Name, out: &mut Vec<u64>) {
 pub fn keys(p: &Prepared) -> Vec<u64> {
     let mut out = Vec::with_capacity(32);
     for ph in &p.phones {
-        out.push(tagged(30, &ph.e164));
-        out.push(tagged(31, &ph.tail));
+        out.push(mix(30, ph.number, 0));
+        out.push(ph.tail);
     }
     // Documents, and their characters sorted (catches transposed digits).
     for (tag, d) in [(32, &p.passport), (33, &p.id_no)] {
         if let Some(d) = d {
-            out.push(tagged(tag, d));
-            let mut sorted: Vec<u8> = d.bytes().collect();
-            sorted.sort_unstable();
-            out.push(tagged(tag + 10, &String::from_utf8_lossy(&sorted)));
+            out.push(mix(tag, hash(d.as_bytes()), 0));
+            let mut sorted = *d;
+            sorted.sort_bytes();
+            out.push(mix(tag + 10, hash(sorted.as_bytes()), 0));
         }
     }
     // The whole home address (its set of words).
@@ -187,10 +193,9 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
             out.push(mix(37, dk, u64::from(*c)));
         }
     }
-    if let Some(pc) = &p.postcode {
-        let h = tagged(36, pc);
+    if let Some(pc) = p.postcode {
         for i in &inits {
-            out.push(mix(36, h, u64::from(*i)));
+            out.push(mix(36, pc, u64::from(*i)));
         }
     }
     let mut nk = Vec::new();
@@ -246,7 +251,7 @@ pub fn tf_keys(p: &Prepared) -> Vec<u64> {
             v.push(whole_name_key(&parts));
         }
     }
-    v.extend(p.phones.iter().map(|ph| tagged(10, &ph.e164)));
+    v.extend(p.phones.iter().map(|ph| ph.number));
     v.sort_unstable();
     v.dedup();
     v

@@ -7,6 +7,7 @@
 //! meet through a phonetic key. Connectors (bin/binti/A/L/A/P) are dropped, honorifics
 //! (U, Daw, Haji, Datuk, Mr…) are optional tokens, Malay and Filipino abbreviations expanded.
 
+use smallvec::SmallVec;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::han;
@@ -73,13 +74,24 @@ pub struct Token {
     pub all_chars: &'static [u16],
 }
 
+/// Two adjacent tokens written as one word: each spelling as (exact key, phonetic key,
+/// system), and a Bloom signature of the exact keys and of the phonetic keys (compared with
+/// [`Token::sig`] before the lists are searched).
+#[derive(Debug, Clone, Default)]
+pub struct Join {
+    /// The spellings.
+    pub keys: Vec<(u64, u64, Sys)>,
+    /// Signatures of the exact and of the phonetic keys.
+    pub sig: (u128, u128),
+}
+
 /// A parsed name: its tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Name {
     /// Tokens, at most [`MAX_TOKENS`].
     pub tokens: Vec<Token>,
     /// For each pair of adjacent tokens, their spellings written as one word.
-    pub joins: Vec<Vec<(u64, u64, Sys)>>,
+    pub joins: Vec<Join>,
 }
 
 const CONNECTORS: &[&str] = &[
@@ -362,7 +374,13 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
     }
     let joins = tokens
         .windows(2)
-        .map(|w| joined_keys(&w[0], &w[1]))
+        .map(|w| {
+            let keys = joined_keys(&w[0], &w[1]);
+            let sig = keys.iter().fold((0u128, 0u128), |(e, p), k| {
+                (e | 1u128 << (k.0 % 128), p | 1u128 << (k.1 % 128))
+            });
+            Join { keys, sig }
+        })
         .collect();
     Name { tokens, joins }
 }
@@ -392,9 +410,9 @@ pub struct NameAgreement {
     /// Level (None when either side has no name).
     pub level: Option<NameLevel>,
     /// Phonetic keys of the agreeing tokens (for term-frequency adjustment).
-    pub agreeing: Vec<u64>,
+    pub agreeing: SmallVec<[u64; 8]>,
     /// Systems through which Han or Thai tokens met Latin ones.
-    pub via: Vec<Sys>,
+    pub via: SmallVec<[Sys; 4]>,
     /// Agreeing parts in a different order.
     pub reordered: bool,
     /// Some agreement was a typo-level one.
@@ -498,7 +516,7 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     cells.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
     let mut used_a = [false; MAX_TOKENS];
     let mut used_b = [false; MAX_TOKENS];
-    let mut matched: Vec<(u8, usize, usize, Option<Sys>)> = Vec::with_capacity(MAX_TOKENS);
+    let mut matched: Matched = SmallVec::new();
     for c in cells.iter() {
         if !used_a[c.1] && !used_b[c.2] {
             used_a[c.1] = true;
@@ -559,7 +577,7 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     } else {
         NameLevel::Differ
     };
-    let mut agreeing: Vec<u64> = matched
+    let mut agreeing: SmallVec<[u64; 8]> = matched
         .iter()
         .filter(|m| m.0 >= 2)
         .map(|m| {
@@ -576,7 +594,7 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
         })
         .collect();
     agreeing.sort_unstable();
-    let mut via: Vec<Sys> = matched.iter().filter_map(|m| m.3).collect();
+    let mut via: SmallVec<[Sys; 4]> = matched.iter().filter_map(|m| m.3).collect();
     via.sort();
     via.dedup();
     // Some two agreeing parts appear in opposite orders on the two sides.
@@ -629,12 +647,15 @@ pub fn joined_keys(x: &Token, y: &Token) -> Vec<(u64, u64, Sys)> {
     out
 }
 
+/// Matched token pairs: (score, index in a, index in b, system).
+type Matched = SmallVec<[(u8, usize, usize, Option<Sys>); MAX_TOKENS * 2]>;
+
 fn join_pass(
     a: &Name,
     b: &Name,
     used_a: &mut [bool; MAX_TOKENS],
     used_b: &mut [bool; MAX_TOKENS],
-    matched: &mut Vec<(u8, usize, usize, Option<Sys>)>,
+    matched: &mut Matched,
     swapped: bool,
 ) {
     for (i, t) in a.tokens.iter().enumerate() {
@@ -645,16 +666,21 @@ fn join_pass(
             if used_b[j] || used_b[j + 1] {
                 continue;
             }
-            let Some(keys) = b.joins.get(j) else { continue };
-            let hit = keys.iter().find_map(|(e, p, s)| {
-                if t.spell.iter().any(|k| k.0 == *e) {
-                    Some((3u8, *s))
-                } else if t.phon.iter().any(|k| k.0 == *p) {
-                    Some((2u8, *s))
-                } else {
-                    None
-                }
-            });
+            let Some(join) = b.joins.get(j) else { continue };
+            let maybe = t.sig.0 & join.sig.0 != 0 || t.sig.1 & join.sig.1 != 0;
+            let hit = if maybe {
+                join.keys.iter().find_map(|(e, p, s)| {
+                    if t.spell.iter().any(|k| k.0 == *e) {
+                        Some((3u8, *s))
+                    } else if t.phon.iter().any(|k| k.0 == *p) {
+                        Some((2u8, *s))
+                    } else {
+                        None
+                    }
+                })
+            } else {
+                None
+            };
             // Not the same spelling: the word's two syllables may romanise the same two
             // characters as the two parts in another system ("Fanghua" / "Fong Wah").
             let hit = hit.or_else(|| {

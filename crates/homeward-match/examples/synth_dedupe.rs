@@ -1,0 +1,113 @@
+//! Deduplicates a generated set in process and prints pairwise precision, recall and F1 with
+//! the time of each stage — the quick loop for work on the engine (the end-to-end figures,
+//! CSV reading included, come from `homeward match dedupe`; see `bench/matching/README.md`).
+//!
+//! `cargo run --release -p homeward-match --example synth_dedupe -- N SEED [misses]`
+//! With `misses`, also prints up to 40 true pairs left apart and 40 false pairs joined.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use homeward_match::{BatchOptions, Model, batch, compare, model::LeaveOneOut, prepare, synth};
+use rayon::prelude::*;
+
+fn pairs_in(keys: &mut dyn Iterator<Item = u64>) -> u64 {
+    let mut m: HashMap<u64, u64> = HashMap::new();
+    for k in keys {
+        *m.entry(k).or_default() += 1;
+    }
+    m.values().map(|n| n * (n - 1) / 2).sum()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let seed: u64 = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(7);
+    let misses = args.get(3).is_some_and(|s| s == "misses");
+    let t = Instant::now();
+    let data = synth::persons(n, seed);
+    eprintln!("generated {n} in {:.2} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let prepared: Vec<_> = data
+        .par_iter()
+        .filter_map(|s| prepare(&s.record, false).ok())
+        .collect();
+    eprintln!("prepared in {:.2} s", t.elapsed().as_secs_f64());
+    let t = Instant::now();
+    let opts = BatchOptions {
+        explain: false,
+        ..Default::default()
+    };
+    let result = batch::dedupe(&prepared, &Model::default_model(), &opts);
+    let stages: Vec<String> = result
+        .timings
+        .iter()
+        .map(|(s, t)| format!("{s} {t:.2} s"))
+        .collect();
+    eprintln!(
+        "matched in {:.2} s ({}); {} pairs compared",
+        t.elapsed().as_secs_f64(),
+        stages.join(", "),
+        result.compared
+    );
+    let truth: Vec<u64> = data.iter().map(|s| s.entity_id).collect();
+    let tp = pairs_in(
+        &mut truth
+            .iter()
+            .zip(&result.clusters)
+            .map(|(t, c)| t << 32 ^ u64::from(*c)),
+    );
+    let all_t = pairs_in(&mut truth.iter().copied());
+    let all_p = pairs_in(&mut result.clusters.iter().map(|c| u64::from(*c)));
+    let (p, r) = (tp as f64 / all_p as f64, tp as f64 / all_t as f64);
+    println!(
+        "n {n} seed {seed}: P {p:.4} R {r:.4} F1 {:.4}",
+        2.0 * p * r / (p + r)
+    );
+    if !misses {
+        return;
+    }
+    let tf = batch::frequencies(&prepared);
+    let loo = LeaveOneOut(&tf);
+    let show = |a: usize, b: usize| {
+        let s = result
+            .model
+            .score(&compare::compare(&prepared[a], &prepared[b]), &loo, true);
+        println!("  p={:.3} {}", s.probability, s.explanation());
+        for i in [a, b] {
+            println!("    {:?}", data[i].record);
+        }
+    };
+    let mut by_entity: HashMap<u64, Vec<usize>> = HashMap::new();
+    for (i, e) in truth.iter().enumerate() {
+        by_entity.entry(*e).or_default().push(i);
+    }
+    println!("--- true pairs left apart");
+    let mut shown = 0;
+    for v in by_entity.values() {
+        for (x, a) in v.iter().enumerate() {
+            for b in &v[x + 1..] {
+                if shown < 40 && result.clusters[*a] != result.clusters[*b] {
+                    show(*a, *b);
+                    shown += 1;
+                }
+            }
+        }
+    }
+    println!("--- false pairs joined");
+    let mut by_cluster: HashMap<u32, Vec<usize>> = HashMap::new();
+    for (i, c) in result.clusters.iter().enumerate() {
+        by_cluster.entry(*c).or_default().push(i);
+    }
+    let mut shown = 0;
+    for v in by_cluster.values() {
+        for (x, a) in v.iter().enumerate() {
+            for b in &v[x + 1..] {
+                if shown < 40 && truth[*a] != truth[*b] {
+                    show(*a, *b);
+                    shown += 1;
+                }
+            }
+        }
+    }
+}

@@ -19,6 +19,17 @@ fn pairs_in(keys: &mut dyn Iterator<Item = u64>) -> u64 {
     m.values().map(|n| n * (n - 1) / 2).sum()
 }
 
+/// CPU seconds (user + system) used by this process so far, from `/proc/self/stat`.
+fn cpu() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0.0))
+        .collect();
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
@@ -28,11 +39,17 @@ fn main() {
     let data = synth::persons(n, seed);
     eprintln!("generated {n} in {:.2} s", t.elapsed().as_secs_f64());
     let t = Instant::now();
+    let c = cpu();
     let prepared: Vec<_> = data
         .par_iter()
         .filter_map(|s| prepare(&s.record, false).ok())
         .collect();
-    eprintln!("prepared in {:.2} s", t.elapsed().as_secs_f64());
+    eprintln!(
+        "prepared in {:.2} s, {:.1} s CPU",
+        t.elapsed().as_secs_f64(),
+        cpu() - c
+    );
+    let c = cpu();
     let t = Instant::now();
     let opts = BatchOptions {
         explain: false,
@@ -45,8 +62,9 @@ fn main() {
         .map(|(s, t)| format!("{s} {t:.2} s"))
         .collect();
     eprintln!(
-        "matched in {:.2} s ({}); {} pairs compared",
+        "matched in {:.2} s, {:.1} s CPU ({}); {} pairs compared",
         t.elapsed().as_secs_f64(),
+        cpu() - c,
         stages.join(", "),
         result.compared
     );

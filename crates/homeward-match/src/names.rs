@@ -114,7 +114,42 @@ fn with_sig(mut t: Token) -> Token {
     t
 }
 
+/// Most tokens remembered per thread by [`cached`]; the memo is emptied when full.
+const CACHE_CAP: usize = 1 << 16;
+
+/// Tokens built on one thread, by (word or character, system, flag).
+type Memo = std::collections::HashMap<(String, Sys, bool), Token>;
+
+thread_local! {
+    /// Tokens already built on this thread. Name parts repeat heavily across a register (a few
+    /// surnames and given names carry most people), and building a token — readings, phonetic
+    /// keys, syllable splits — costs far more than copying one. A pure memo: the result is the
+    /// same with or without it.
+    static TOKENS: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::new());
+}
+
+fn cached(word: &str, sys: Sys, flag: bool, build: impl FnOnce() -> Token) -> Token {
+    TOKENS.with_borrow_mut(|memo| {
+        let key = (word.to_owned(), sys, flag);
+        if let Some(t) = memo.get(&key) {
+            return t.clone();
+        }
+        let t = build();
+        if memo.len() >= CACHE_CAP {
+            memo.clear();
+        }
+        memo.insert(key, t.clone());
+        t
+    })
+}
+
 fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
+    cached(word, sys, optional, || {
+        build_latin_token(word, sys, optional)
+    })
+}
+
+fn build_latin_token(word: &str, sys: Sys, optional: bool) -> Token {
     let mut spell = vec![(tagged(TAG_EXACT, word), sys)];
     let mut phon = vec![(tagged(TAG_PHON, &phonetic_key(word)), sys)];
     // Indonesian old spelling j = y ("Jusuf" = "Yusuf").
@@ -216,6 +251,16 @@ fn syllable_halves(word: &str) -> Vec<(&'static [u16], &'static [u16])> {
 }
 
 fn han_token(c: char, surname_position: bool) -> Token {
+    let mut buf = [0u8; 4];
+    cached(
+        c.encode_utf8(&mut buf),
+        Sys::Pinyin,
+        surname_position,
+        || build_han_token(c, surname_position),
+    )
+}
+
+fn build_han_token(c: char, surname_position: bool) -> Token {
     let s = han::simplify(c);
     let mut spell = Vec::new();
     let mut phon = Vec::new();

@@ -102,16 +102,27 @@ fn main() {
     }
     println!("--- true pairs left apart");
     let mut shown = 0;
+    let mut kinds: HashMap<(u8, u8), usize> = HashMap::new();
     for v in by_entity.values() {
         for (x, a) in v.iter().enumerate() {
             for b in &v[x + 1..] {
-                if shown < 40 && result.clusters[*a] != result.clusters[*b] {
-                    show(*a, *b);
-                    shown += 1;
+                if result.clusters[*a] != result.clusters[*b] {
+                    let c = compare::compare(&prepared[*a], &prepared[*b]);
+                    *kinds.entry((c.levels[0], c.levels[1])).or_default() += 1;
+                    let want = std::env::var("KIND")
+                        .ok()
+                        .is_none_or(|k| k == format!("{},{}", c.levels[0], c.levels[1]));
+                    if shown < 40 && want {
+                        show(*a, *b);
+                        shown += 1;
+                    }
                 }
             }
         }
     }
+    let mut kinds: Vec<_> = kinds.into_iter().collect();
+    kinds.sort_by_key(|k| std::cmp::Reverse(k.1));
+    println!("missed pairs by (name level, birth-date level): {kinds:?}");
     println!("--- false pairs joined");
     let mut by_cluster: HashMap<u32, Vec<usize>> = HashMap::new();
     for (i, c) in result.clusters.iter().enumerate() {

@@ -55,8 +55,10 @@ pub struct Token {
     pub thai: bool,
     /// From Thai script, or on a Thai national's record: Thai spelling variants apply.
     pub thai_context: bool,
-    /// Phonetic key with the English-style "u" for Thai short a folded to "a" ("Punya" =
-    /// "Panya", "Dumkao" = "Damkao"); compared only when either token is in a Thai context.
+    /// Phonetic key with the Thai spelling variants folded: the English-style "u" for Thai
+    /// short a ("Punya" = "Panya"), the silent r of ศร ("Srisuk" = "Sisuk") and the implicit a
+    /// of Pali names ("Rattana" = "Ratna"); compared only when either token is in a Thai
+    /// context.
     pub thai_key: u64,
     /// A single-letter initial.
     pub initial: bool,
@@ -96,8 +98,9 @@ pub struct Name {
 
 const CONNECTORS: &[&str] = &[
     "bin", "binti", "binte", "bte", "bt", "b", "al", "ap", "a/l", "a/p", "s/o", "d/o", "ibni",
-    "van", "de", "der", "del", "dela", "la",
+    "van",
 ];
+const PARTICLES: &[&str] = &["de", "der", "del", "dela", "la"];
 const HONORIFICS: &[&str] = &[
     "mr", "mrs", "ms", "miss", "mdm", "dr", "haji", "hj", "hajah", "hjh", "datuk", "dato", "datin",
     "tan", "sri", "tun", "puan", "encik", "cik", "u", "daw", "maung", "mg", "ko", "naw", "saw",
@@ -152,9 +155,9 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
 fn build_latin_token(word: &str, sys: Sys, optional: bool) -> Token {
     let mut spell = vec![(tagged(TAG_EXACT, word), sys)];
     let mut phon = vec![(tagged(TAG_PHON, &phonetic_key(word)), sys)];
-    // Indonesian old spelling j = y ("Jusuf" = "Yusuf").
-    if word.contains('j') {
-        let y = word.replace('j', "y");
+    // Indonesian old spelling, as the 1972 reform rewrote it ("Djojo" = "Joyo", "Jusuf" =
+    // "Yusuf", "Tjahjono" = "Cahyono").
+    if let Some(y) = new_spelling(word) {
         phon.push((tagged(TAG_PHON, &phonetic_key(&y)), sys));
         spell.push((tagged(TAG_EXACT, &y), sys));
     }
@@ -192,32 +195,70 @@ fn build_latin_token(word: &str, sys: Sys, optional: bool) -> Token {
     })
 }
 
-/// See [`Token::thai_key`]: a "u" between consonants becomes "a". English-style spellings of
+/// A word in Indonesian (and Malaysian) spelling from before the 1972 reform, rewritten as
+/// the reform did: dj → j, tj → c, sj → sy, nj → ny, ch → kh, oe → u, and every other j → y.
+/// `None` when the word has none of these.
+fn new_spelling(word: &str) -> Option<String> {
+    if !word.contains('j') && !word.contains("oe") {
+        return None;
+    }
+    let b = word.as_bytes();
+    let mut out = String::with_capacity(word.len());
+    let mut i = 0;
+    while i < b.len() {
+        let next = b.get(i + 1).copied();
+        let (s, adv) = match (b[i], next) {
+            (b'd', Some(b'j')) => ("j", 2),
+            (b't', Some(b'j')) => ("c", 2),
+            (b's', Some(b'j')) => ("sy", 2),
+            (b'n', Some(b'j')) => ("ny", 2),
+            (b'o', Some(b'e')) => ("u", 2),
+            (b'j', _) => ("y", 1),
+            _ => {
+                out.push(char::from(b[i]));
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(s);
+        i += adv;
+    }
+    (out != word).then_some(out)
+}
+
+/// See [`Token::thai_key`]: a "u" between consonants becomes "a" — English-style spellings of
 /// Thai names write the short vowel of ั as "u" as often as "a" (มั่น Mun/Man, ปัญญา
-/// Punya/Panya, ดำ Dum/Dam); other languages' u stays apart because the key is only used in a
-/// Thai context. `None` when there is nothing to fold: the key is then the word's own
-/// phonetic key.
+/// Punya/Panya, ดำ Dum/Dam) — an r after s is dropped and so is a medial implicit a. Other
+/// languages' spellings stay apart because the key is only used in a Thai context. `None`
+/// when there is nothing to fold: the key is then the word's own phonetic key.
 fn thai_key(word: &str) -> Option<u64> {
     let b = word.as_bytes();
     let consonant = |i: usize| {
         b.get(i)
             .is_some_and(|c| c.is_ascii_alphabetic() && !b"aeiouy".contains(c))
     };
-    if !(1..b.len()).any(|i| b[i] == b'u' && consonant(i - 1) && consonant(i + 1)) {
-        return None;
-    }
-    let folded: String = b
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if *c == b'u' && i > 0 && consonant(i - 1) && consonant(i + 1) {
-                'a'
-            } else {
-                char::from(*c)
-            }
-        })
+    let short_u = |i: usize| b[i] == b'u' && i > 0 && consonant(i - 1) && consonant(i + 1);
+    // ศร / สร: Thai has no "sr" sound, the r is silent (ศรี "si" / "sri", ศรีสุข "Sisuk" /
+    // "Srisuk"); written or not, it is the same name.
+    let silent_r = |i: usize| b[i] == b'r' && i > 0 && b[i - 1] == b's';
+    let folded: String = (0..b.len())
+        .filter(|i| !silent_r(*i))
+        .map(|i| if short_u(i) { 'a' } else { char::from(b[i]) })
         .collect();
-    Some(tagged(TAG_PHON, &phonetic_key(&folded)))
+    // The implicit short a of Pali and Sanskrit names is written or not (รัตนา "Ratna" /
+    // "Rattana" / "Ratana"): after the first syllable, an a between two consonants is dropped.
+    let key = phonetic_key(&folded);
+    let k = key.as_bytes();
+    let vowel = |c: u8| b"aeiou".contains(&c);
+    let first = k.iter().position(|c| vowel(*c)).unwrap_or(k.len());
+    let implicit = |i: usize| {
+        k[i] == b'a' && i > first + 1 && i + 1 < k.len() && !vowel(k[i - 1]) && !vowel(k[i + 1])
+    };
+    let thai: String = (0..k.len())
+        .filter(|i| !implicit(*i))
+        .map(|i| char::from(k[i]))
+        .collect();
+    (thai != phonetic_key(word)).then(|| tagged(TAG_PHON, &thai))
 }
 
 /// Most splits kept for one word.
@@ -375,6 +416,12 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
         if f.is_empty() || CONNECTORS.contains(&f.as_str()) {
             continue;
         }
+        // Particles of Spanish and Filipino surnames that are also Chinese syllables (德 "De",
+        // 拉 "La"): optional, so "Xiao Lan De" still meets "Xiao Lande".
+        if PARTICLES.contains(&f.as_str()) {
+            tokens.push(latin_token(&f, Sys::Latin, true));
+            continue;
+        }
         let expanded: &str = match f.as_str() {
             "mohd" | "muhammad" | "mohamad" | "muhamad" | "mohammad" | "mohammed" | "mohamed"
             | "muhammed" | "md" | "mhd" => "muhammad",
@@ -514,17 +561,37 @@ fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
         return (u8::from(ok), None);
     }
     // Jaro–Winkler ≥ 0.9 needs similar lengths and, in practice, a shared first or second
-    // letter; test those first (this is the hottest comparison).
+    // letter (or the two swapped); test those first (this is the hottest comparison).
     let (x, y) = (a.text.as_bytes(), b.text.as_bytes());
     if x.len() >= 4
         && y.len() >= 4
         && x.len().abs_diff(y.len()) <= 3
-        && (x[0] == y[0] || x[1] == y[1])
+        && (x[0] == y[0] || x[1] == y[1] || (x[0] == y[1] && x[1] == y[0]))
         && jaro_winkler(&a.text, &b.text) >= 0.9
     {
         return (1, None);
     }
+    // Short parts ("Chn" / "Chen", "Ming" / "iMng"): two letters swapped or one missing
+    // inside the word. Not a changed or missing last letter: short names differing so are
+    // usually other names (Vietnamese Hùng / Hằng, Lan / Lành).
+    if x.len().min(y.len()) >= 3 && x.len().max(y.len()) <= 5 && swapped_or_dropped(x, y) {
+        return (1, None);
+    }
     (0, None)
+}
+
+/// Two adjacent letters swapped, or one letter missing before the last (no allocation).
+fn swapped_or_dropped(x: &[u8], y: &[u8]) -> bool {
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
+    let p = short.iter().zip(long).take_while(|(a, b)| a == b).count();
+    if short.len() == long.len() {
+        p + 1 < short.len()
+            && short[p] == long[p + 1]
+            && short[p + 1] == long[p]
+            && short[p + 2..] == long[p + 2..]
+    } else {
+        long.len() == short.len() + 1 && p < short.len() && short[p..] == long[p + 1..]
+    }
 }
 
 fn sorted_intersect(a: &[u16], b: &[u16]) -> bool {
@@ -562,17 +629,29 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     let mut used_a = [false; MAX_TOKENS];
     let mut used_b = [false; MAX_TOKENS];
     let mut matched: Matched = SmallVec::new();
-    for c in cells.iter() {
+    let take = |c: &(u8, usize, usize, Option<Sys>),
+                used_a: &mut [bool; MAX_TOKENS],
+                used_b: &mut [bool; MAX_TOKENS],
+                matched: &mut Matched| {
         if !used_a[c.1] && !used_b[c.2] {
             used_a[c.1] = true;
             used_b[c.2] = true;
             matched.push(*c);
         }
+    };
+    // Spelling and sound agreements first; then given names written joined on one side and
+    // split on the other ("Weijie" / "Wei Jie" / 偉傑: an unmatched token against two adjacent
+    // unmatched tokens); weak agreements (typos, other romanisation systems) last, so that
+    // "Lingyu" meets "Ling Yu" rather than "Ling" by a typo.
+    let weak = cells.iter().position(|c| c.0 < 2).unwrap_or(cells.len());
+    for c in &cells[..weak] {
+        take(c, &mut used_a, &mut used_b, &mut matched);
     }
-    // Given names written joined on one side and split on the other ("Weijie" / "Wei Jie" /
-    // 偉傑): an unmatched token against two adjacent unmatched tokens.
     join_pass(a, b, &mut used_a, &mut used_b, &mut matched, false);
     join_pass(b, a, &mut used_b, &mut used_a, &mut matched, true);
+    for c in &cells[weak..] {
+        take(c, &mut used_a, &mut used_b, &mut matched);
+    }
     // A side is covered when each of its non-optional tokens found a partner.
     let covered = |n: &Name, used: &[bool; MAX_TOKENS]| {
         n.tokens
@@ -813,7 +892,11 @@ mod tests {
             lvl("Ma. Cristina Reyes", "Maria Cristina Reyes"),
             NameLevel::Exact
         );
-        assert_eq!(lvl("Soekarno", "Sukarno Sukarno"), NameLevel::Phonetic);
+        assert!(lvl("Soekarno", "Sukarno Sukarno") >= NameLevel::Phonetic);
+        assert!(lvl("Djojo Djojo", "Joyo") >= NameLevel::Phonetic);
+        assert!(lvl("Soetrisno Tjahjono", "Sutrisno Cahyono") >= NameLevel::Phonetic);
+        assert_eq!(new_spelling("djojo").as_deref(), Some("joyo"));
+        assert_eq!(new_spelling("nugroho"), None);
         assert!(lvl("สมศักดิ์ ทองคำ", "SOMSAK THONGKHAM") >= NameLevel::Phonetic);
         assert_eq!(lvl("Zhizhi Ye", "YE Zhi Zhi"), NameLevel::Exact);
         assert_eq!(lvl("REYES, Maria", "Maria Reyes"), NameLevel::Exact);
@@ -824,6 +907,15 @@ mod tests {
         assert_eq!(lvl("Jonathan Smith", "Jonathon Smith"), NameLevel::Fuzzy);
         assert_eq!(lvl("Htet Su Thu", "Htwt Su Thu"), NameLevel::Fuzzy);
         assert_eq!(lvl("Nguyen Van An", "Nguyen Thi Lan"), NameLevel::Partial);
+        // Two letters swapped, at the start too; a letter missing from a short part.
+        assert_eq!(lvl("Lwin Paing", "wLin Paing"), NameLevel::Fuzzy);
+        assert_eq!(lvl("Xu Ming Jie", "XU iMng Jie"), NameLevel::Fuzzy);
+        assert_eq!(lvl("Chen Fentao", "Chn Fentao"), NameLevel::Fuzzy);
+        assert!(swapped_or_dropped(b"ming", b"imng"));
+        assert!(swapped_or_dropped(b"chn", b"chen"));
+        assert!(!swapped_or_dropped(b"lan", b"lanh"));
+        assert!(!swapped_or_dropped(b"lam", b"lim"));
+        assert!(!swapped_or_dropped(b"ming", b"ming"));
         assert_eq!(lvl("", "x"), NameLevel::Differ);
     }
 
@@ -838,6 +930,10 @@ mod tests {
         // Different characters stay apart.
         assert!(lvl("Chan Wai Kit", "Chen Minghua") <= NameLevel::Partial);
         assert!(lvl("Lam Ka Ho", "Lin Meiling") <= NameLevel::Partial);
+        // A joined given name meets its two parts, not one part by a typo.
+        assert!(lvl("YEUNG, ling yu", "Lingyu Yang") >= NameLevel::Fuzzy);
+        // "De" and "La" are Chinese syllables too.
+        assert!(lvl("XIAO Lan De", "Xiao Lande") >= NameLevel::Phonetic);
     }
 
     #[test]
@@ -850,6 +946,12 @@ mod tests {
         assert!(th("RATANA PUNYA", "Rattana Panya") >= NameLevel::Phonetic);
         assert!(th("Anan Dumkao", "ANAN DAMKAO") >= NameLevel::Phonetic);
         assert!(lvl("สมชาย ปัญญา", "Somchai Punya") >= NameLevel::Phonetic);
+        // ศร with its silent r, written or not.
+        assert!(th("Srisuk Jaikaew", "SEESUK CHAIKAEW") >= NameLevel::Phonetic);
+        assert!(lvl("ศรีสุข ใจแก้ว", "Sisuk Jaikaeo") >= NameLevel::Phonetic);
+        // The implicit a of รัตนา, written or not.
+        assert!(lvl("รัตนา สายทอง", "Rattana Saitong") >= NameLevel::Phonetic);
+        assert!(th("Ratana Saithong", "RATNA SAITONG") >= NameLevel::Phonetic);
         // Outside a Thai context u and a stay different (Vietnamese Hùng / Hằng).
         assert_eq!(lvl("Nguyen Hung", "Nguyen Hang"), NameLevel::Partial);
     }

@@ -667,6 +667,12 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     let m = matched.len();
     let min_score = matched.iter().map(|m| m.0).min().unwrap_or(0);
     let all_han = matched.iter().all(|m| m.0 == 4);
+    // Romanisations of the same characters in different systems are weak: they count only
+    // when every part agrees, never to excuse a missing part.
+    let across = matched
+        .iter()
+        .filter(|m| m.0 < 2 && m.3 == Some(Sys::Across))
+        .count();
     let full = cov_a && cov_b && m > 0;
     // All but one part each agree, and the two leftovers start alike: a typo in one part
     // ("Htet Su Thu" / "Htwt Su Thu").
@@ -694,7 +700,7 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
         NameLevel::Phonetic
     } else if (cov_a || cov_b) && m >= 2 && min_score >= 2 {
         NameLevel::Subset
-    } else if full || one_typo || ((cov_a || cov_b) && m >= 2 && strong + 1 >= m) {
+    } else if full || one_typo || ((cov_a || cov_b) && m >= 2 && strong + 1 >= m && across == 0) {
         NameLevel::Fuzzy
     } else if strong > 0 {
         NameLevel::Partial
@@ -930,6 +936,9 @@ mod tests {
         // Different characters stay apart.
         assert!(lvl("Chan Wai Kit", "Chen Minghua") <= NameLevel::Partial);
         assert!(lvl("Lam Ka Ho", "Lin Meiling") <= NameLevel::Partial);
+        // Not to excuse a missing part: Vietnamese Hang / Long are no romanisations of one
+        // character, whatever the tables allow.
+        assert!(lvl("Hang Thanh Nguyen", "Nguyen Van Long") <= NameLevel::Partial);
         // A joined given name meets its two parts, not one part by a typo.
         assert!(lvl("YEUNG, ling yu", "Lingyu Yang") >= NameLevel::Fuzzy);
         // "De" and "La" are Chinese syllables too.

@@ -11,6 +11,7 @@ use smallvec::SmallVec;
 use unicode_normalization::UnicodeNormalization;
 
 use crate::han;
+use crate::model::KeyHasher;
 use crate::text::{bounded, fold_latin, jaro_winkler, phonetic_key, tagged};
 use crate::thai;
 
@@ -41,14 +42,15 @@ pub enum Sys {
 /// One token of a name.
 #[derive(Debug, Clone)]
 pub struct Token {
-    /// Folded spelling (Latin) or the simplified character (Han).
-    pub text: String,
+    /// Folded spelling (Latin) or the simplified character (Han); shared, so copying a
+    /// token allocates nothing.
+    pub text: std::sync::Arc<str>,
     /// Hash of `text`.
     pub exact: u64,
     /// Spelling keys (exact Latin forms, incl. readings) with the system they come from.
-    pub spell: Vec<(u64, Sys)>,
+    pub spell: Keys,
     /// Phonetic keys with the system they come from.
-    pub phon: Vec<(u64, Sys)>,
+    pub phon: Keys,
     /// A Han character.
     pub han: bool,
     /// From Thai script.
@@ -87,6 +89,9 @@ pub struct Join {
     pub sig: (u128, u128),
 }
 
+/// Keys of a token with the system each comes from (two kept inline: most Latin tokens).
+pub type Keys = SmallVec<[(u64, Sys); 2]>;
+
 /// A parsed name: its tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Name {
@@ -120,29 +125,62 @@ fn with_sig(mut t: Token) -> Token {
 /// Most tokens remembered per thread by [`cached`]; the memo is emptied when full.
 const CACHE_CAP: usize = 1 << 16;
 
-/// Tokens built on one thread, by (word or character, system, flag).
-type Memo = std::collections::HashMap<(String, Sys, bool), Token>;
+/// Tokens built on one thread, by a key of (word or character, system, flag) — see [`cached`].
+type Memo =
+    std::collections::HashMap<u64, (Box<str>, Token), std::hash::BuildHasherDefault<KeyHasher>>;
 
 thread_local! {
     /// Tokens already built on this thread. Name parts repeat heavily across a register (a few
     /// surnames and given names carry most people), and building a token — readings, phonetic
     /// keys, syllable splits — costs far more than copying one. A pure memo: the result is the
     /// same with or without it.
-    static TOKENS: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::new());
+    static TOKENS: std::cell::RefCell<Memo> = std::cell::RefCell::new(Memo::default());
 }
 
+/// The memoised token for `word` (a Latin word, or a Han character's UTF-8) and its flags:
+/// looked up by hash, then checked against the word it was built from, so a collision only
+/// costs a rebuild.
 fn cached(word: &str, sys: Sys, flag: bool, build: impl FnOnce() -> Token) -> Token {
+    let key = tagged(40 + sys as u8 * 2 + u8::from(flag), word);
     TOKENS.with_borrow_mut(|memo| {
-        let key = (word.to_owned(), sys, flag);
-        if let Some(t) = memo.get(&key) {
+        if let Some((w, t)) = memo.get(&key)
+            && &**w == word
+        {
             return t.clone();
         }
         let t = build();
         if memo.len() >= CACHE_CAP {
             memo.clear();
         }
-        memo.insert(key, t.clone());
+        memo.insert(key, (word.into(), t.clone()));
         t
+    })
+}
+
+thread_local! {
+    /// Joins already built on this thread, by the two tokens' exact keys and Thai flags (all
+    /// that [`joined_keys`] reads of them besides the text the key stands for).
+    static JOINS: std::cell::RefCell<std::collections::HashMap<(u64, bool, u64, bool), Join>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// Two adjacent tokens as one word (see [`Join`]), memoised like tokens.
+fn join(x: &Token, y: &Token) -> Join {
+    JOINS.with_borrow_mut(|memo| {
+        let key = (x.exact, x.thai, y.exact, y.thai);
+        if let Some(j) = memo.get(&key) {
+            return j.clone();
+        }
+        let keys = joined_keys(x, y);
+        let sig = keys.iter().fold((0u128, 0u128), |(e, p), k| {
+            (e | 1u128 << (k.0 % 128), p | 1u128 << (k.1 % 128))
+        });
+        let j = Join { keys, sig };
+        if memo.len() >= CACHE_CAP {
+            memo.clear();
+        }
+        memo.insert(key, j.clone());
+        j
     })
 }
 
@@ -153,8 +191,8 @@ fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
 }
 
 fn build_latin_token(word: &str, sys: Sys, optional: bool) -> Token {
-    let mut spell = vec![(tagged(TAG_EXACT, word), sys)];
-    let mut phon = vec![(tagged(TAG_PHON, &phonetic_key(word)), sys)];
+    let mut spell: Keys = smallvec::smallvec![(tagged(TAG_EXACT, word), sys)];
+    let mut phon: Keys = smallvec::smallvec![(tagged(TAG_PHON, &phonetic_key(word)), sys)];
     // Indonesian old spelling, as the 1972 reform rewrote it ("Djojo" = "Joyo", "Jusuf" =
     // "Yusuf", "Tjahjono" = "Cahyono").
     if let Some(y) = new_spelling(word) {
@@ -164,7 +202,7 @@ fn build_latin_token(word: &str, sys: Sys, optional: bool) -> Token {
     let thai_key = thai_key(word).unwrap_or_else(|| phon.first().map_or(0, |k| k.0));
     with_sig(Token {
         sig: (0, 0),
-        text: word.to_owned(),
+        text: word.into(),
         exact: tagged(TAG_EXACT, word),
         spell,
         phon,
@@ -303,8 +341,8 @@ fn han_token(c: char, surname_position: bool) -> Token {
 
 fn build_han_token(c: char, surname_position: bool) -> Token {
     let s = han::simplify(c);
-    let mut spell = Vec::new();
-    let mut phon = Vec::new();
+    let mut spell = Keys::new();
+    let mut phon = Keys::new();
     let mut add = |r: &str, sys: Sys| {
         let e = (tagged(TAG_EXACT, r), sys);
         if !spell.contains(&e) {
@@ -335,7 +373,7 @@ fn build_han_token(c: char, surname_position: bool) -> Token {
     with_sig(Token {
         sig: (0, 0),
         exact: tagged(TAG_HAN, &text),
-        text,
+        text: text.into(),
         spell,
         phon,
         han: true,
@@ -464,16 +502,7 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
             t.thai_context = true;
         }
     }
-    let joins = tokens
-        .windows(2)
-        .map(|w| {
-            let keys = joined_keys(&w[0], &w[1]);
-            let sig = keys.iter().fold((0u128, 0u128), |(e, p), k| {
-                (e | 1u128 << (k.0 % 128), p | 1u128 << (k.1 % 128))
-            });
-            Join { keys, sig }
-        })
-        .collect();
+    let joins = tokens.windows(2).map(|w| join(&w[0], &w[1])).collect();
     Name { tokens, joins }
 }
 
@@ -757,7 +786,10 @@ pub fn joined_keys(x: &Token, y: &Token) -> Vec<(u64, u64, Sys)> {
             }
             v
         } else {
-            vec![(t.text.clone(), if t.thai { Sys::Thai } else { Sys::Latin })]
+            vec![(
+                t.text.to_string(),
+                if t.thai { Sys::Thai } else { Sys::Latin },
+            )]
         }
     };
     let mut out = Vec::new();

@@ -72,6 +72,11 @@ fn main() {
         result.compared
     );
     let truth: Vec<u64> = data.iter().map(|s| s.entity_id).collect();
+    eprintln!(
+        "prior {:.3e}: {:.0} expected matching pairs",
+        result.model.lambda,
+        result.model.lambda * n as f64 * (n as f64 - 1.0) / 2.0
+    );
     let tp = pairs_in(
         &mut truth
             .iter()
@@ -79,6 +84,7 @@ fn main() {
             .map(|(t, c)| t << 32 ^ u64::from(*c)),
     );
     let all_t = pairs_in(&mut truth.iter().copied());
+    eprintln!("{all_t} true matching pairs");
     let all_p = pairs_in(&mut result.clusters.iter().map(|c| u64::from(*c)));
     let (p, r) = (tp as f64 / all_p as f64, tp as f64 / all_t as f64);
     println!(

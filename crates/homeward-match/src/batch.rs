@@ -7,11 +7,14 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::block;
-use crate::compare::{Comparison, FIELDS, NAME, add_name, compare, compare_without_name};
+use crate::compare::{Comparison, FIELDS, MISSING, NAME, add_name, compare, compare_without_name};
+use crate::date::DateLevel;
+use crate::ident::DocLevel;
 use crate::model::{
     KeyCounts, LeaveOneOut, MAX_LEVELS, Model, NoFrequencies, Score, TermFrequencies, count_levels,
     probability,
 };
+use crate::names::NameLevel;
 use crate::record::Prepared;
 
 /// Options of a batch run.
@@ -217,6 +220,29 @@ where
         )
 }
 
+/// When EM gives no estimate: the number of matching pairs among the candidates, by capture
+/// and recapture (Lincoln–Petersen). Two ways of "catching" a matching pair that do not depend
+/// on each other — the same passport or id number, and the same full name with the same full
+/// birth date — each catch part of the matches; the share of the first one's catch that the
+/// second one also catches estimates the second one's share of all matches. `None` when the two
+/// share fewer than 50 sampled pairs.
+fn matches_by_recapture(sample: &[Comparison], step: usize) -> Option<f64> {
+    let same_doc = DocLevel::Same as u8;
+    let by_document = |c: &Comparison| c.levels[5] == same_doc || c.levels[6] == same_doc;
+    let by_name_and_date = |c: &Comparison| {
+        c.levels[NAME] != MISSING
+            && c.levels[NAME] >= NameLevel::Exact as u8
+            && c.levels[1] == DateLevel::Exact as u8
+    };
+    let a = sample.iter().filter(|c| by_document(c)).count();
+    let b = sample.iter().filter(|c| by_name_and_date(c)).count();
+    let both = sample
+        .iter()
+        .filter(|c| by_document(c) && by_name_and_date(c))
+        .count();
+    (both >= 50).then(|| a as f64 * b as f64 / both as f64 * step as f64)
+}
+
 fn run(
     records: &[Prepared],
     split: Option<usize>,
@@ -267,10 +293,13 @@ fn run(
         });
         counts[NAME] = names[NAME];
         model.set_u(&counts);
-        expected = model.train(&sample, &[]).map(|m| m * step as f64);
+        expected = model
+            .train(&sample, &[])
+            .map(|m| m * step as f64)
+            .or_else(|| matches_by_recapture(&sample, step));
     }
-    // Prior: expected matching pairs over possible pairs. Without an estimate, assume about
-    // half the records (or of the smaller file) have a counterpart.
+    // Prior: expected matching pairs over possible pairs. Without an estimate (neither EM nor
+    // recapture), assume about half the records (or of the smaller file) have a counterpart.
     let expected = expected
         .unwrap_or(0.5 * people)
         .clamp(0.02 * people, 3.0 * people);
@@ -524,4 +553,38 @@ pub fn link(
 ) -> BatchResult {
     let all: Vec<Prepared> = left.iter().chain(right).cloned().collect();
     run(&all, Some(left.len()), model, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(document: bool, name_and_date: bool) -> Comparison {
+        let mut c = Comparison {
+            levels: [MISSING; 11],
+            ..Default::default()
+        };
+        if document {
+            c.levels[5] = DocLevel::Same as u8;
+        }
+        if name_and_date {
+            c.levels[NAME] = NameLevel::Exact as u8;
+            c.levels[1] = DateLevel::Exact as u8;
+        }
+        c
+    }
+
+    #[test]
+    fn recapture_estimates_matches() {
+        // 100 pairs caught by document, 120 by name and date, 60 by both: 200 matches, every
+        // tenth candidate sampled.
+        let mut sample: Vec<Comparison> = (0..60).map(|_| pair(true, true)).collect();
+        sample.extend((0..40).map(|_| pair(true, false)));
+        sample.extend((0..60).map(|_| pair(false, true)));
+        sample.extend((0..500).map(|_| pair(false, false)));
+        let m = matches_by_recapture(&sample, 10).unwrap_or(0.0);
+        assert!((m - 2000.0).abs() < 1e-6, "{m}");
+        // Too few caught both ways: no estimate.
+        assert_eq!(matches_by_recapture(&sample[40..], 10), None);
+    }
 }

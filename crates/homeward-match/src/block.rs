@@ -43,6 +43,33 @@ fn token_keys(t: &Token) -> Keys {
     v
 }
 
+/// One key of a token for whole-name blocking: 0 its primary key; 1 a Han character's pinyin
+/// reading or a Latin word's second spelling (Indonesian old spelling rewritten); 2 a Han
+/// character's Cantonese reading (else as 1).
+fn variant_key(t: &Token, which: u8) -> u64 {
+    let primary = if t.han {
+        t.exact
+    } else {
+        t.phon.first().map_or(t.exact, |k| k.0)
+    };
+    if !t.han {
+        return if which == 0 {
+            primary
+        } else {
+            t.phon.get(1).map_or(primary, |k| k.0)
+        };
+    }
+    let sys = match which {
+        0 => return primary,
+        1 => Sys::Pinyin,
+        _ => Sys::Cantonese,
+    };
+    t.phon
+        .iter()
+        .find(|(_, s)| *s == sys)
+        .map_or(primary, |k| k.0)
+}
+
 fn initials(t: &Token) -> Vec<u8> {
     if t.han {
         let mut v: Vec<u8> = crate::han::readings(t.text.chars().next().unwrap_or(' '))
@@ -123,7 +150,8 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
                 .fold(0x2d35_8dcc_aa6c_78a5, |h, w| mix(38, h, *w)),
         );
     }
-    // Each name part with the birth year: one badly typed part does not hide the person.
+    // Each name part with the birth year: one badly typed part does not hide the person (a
+    // part in Indonesian old spelling also under its new spelling).
     if let Some(d) = &p.dob {
         for n in p.names.iter().take(2) {
             for t in n
@@ -132,27 +160,39 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
                 .filter(|t| !t.optional && !t.initial)
                 .take(4)
             {
-                if let Some(k) = token_keys(t).first() {
-                    out.push(mix(39, *k, u64::from(d.year)));
+                for v in [0, 1] {
+                    let k = variant_key(t, v);
+                    if v == 0 || (!t.han && k != variant_key(t, 0)) {
+                        out.push(mix(39, k, u64::from(d.year)));
+                    }
                 }
             }
         }
     }
-    // The whole name (each part's primary phonetic key) with the birth year: at a million
-    // records a common pair of parts ("Sukarno Sugiarto") fills blocks past the cap, but the
-    // same name born the same year stays a small block.
+    // The whole name with the birth year: at a million records a common pair of parts
+    // ("Sukarno Sugiarto") fills blocks past the cap, but the same name born the same year
+    // stays a small block. Each part by its own key, then as read in pinyin / old spelling
+    // rewritten, then in Cantonese — so 陳偉傑 meets "Chan Wai Kit" and "Janto Tjahjono" meets
+    // "Yanto Cahyono" however common the parts.
     if let Some(d) = &p.dob {
+        let mut whole: SmallVec<[u64; 9]> = SmallVec::new();
         for n in p.names.iter().take(3) {
-            let parts: Vec<u64> = n
-                .tokens
-                .iter()
-                .filter(|t| !t.optional && !t.initial)
-                .filter_map(|t| token_keys(t).first().copied())
-                .collect();
-            if parts.len() >= 2 {
-                out.push(mix(41, whole_name_key(&parts), u64::from(d.year)));
+            for v in 0..3 {
+                let parts: SmallVec<[u64; 8]> = n
+                    .tokens
+                    .iter()
+                    .filter(|t| !t.optional && !t.initial)
+                    .map(|t| variant_key(t, v))
+                    .collect();
+                if parts.len() >= 2 {
+                    let k = mix(41, whole_name_key(&parts), u64::from(d.year));
+                    if !whole.contains(&k) {
+                        whole.push(k);
+                    }
+                }
             }
         }
+        out.extend(whole);
     }
     out.extend(p.handles.iter().map(|h| mix(34, *h, 0)));
     let mut inits: Vec<u8> = p
@@ -255,4 +295,36 @@ pub fn tf_keys(p: &Prepared) -> Vec<u64> {
     v.sort_unstable();
     v.dedup();
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{PersonRecord, prepare};
+
+    fn keys_of(name: &str, dob: &str) -> Vec<u64> {
+        let r = PersonRecord {
+            record_id: "x".into(),
+            names: vec![name.into()],
+            birth_date: Some(dob.into()),
+            ..Default::default()
+        };
+        prepare(&r, true).map(|p| keys(&p)).unwrap_or_default()
+    }
+
+    fn share(a: &[u64], b: &[u64]) -> usize {
+        a.iter().filter(|k| b.contains(k)).count()
+    }
+
+    #[test]
+    fn whole_name_with_year_across_readings_and_spellings() {
+        // Different full dates: only name keys can bring them together.
+        let han = keys_of("陳偉傑", "2001-03-14");
+        let hk = keys_of("CHAN Wai Kit", "2001-07-01");
+        let py = keys_of("Chen Wei Jie", "2001-07-01");
+        assert!(share(&han, &hk) > 0 && share(&han, &py) > 0);
+        let old = keys_of("Janto Tjahjono", "1993-11-10");
+        let new = keys_of("Yanto Cahyono", "1993-01-01");
+        assert!(share(&old, &new) >= 2, "whole name and parts with the year");
+    }
 }

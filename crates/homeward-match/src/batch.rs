@@ -574,6 +574,90 @@ mod tests {
         c
     }
 
+    fn person(
+        id: &str,
+        names: &[&str],
+        dob: &str,
+        nat: &str,
+        doc: Option<&str>,
+        phone: Option<&str>,
+    ) -> Prepared {
+        let r = crate::record::PersonRecord {
+            record_id: id.into(),
+            names: names.iter().map(|s| (*s).to_owned()).collect(),
+            birth_date: Some(dob.to_owned()).filter(|d| !d.is_empty()),
+            nationality: Some(nat.to_owned()).filter(|d| !d.is_empty()),
+            passport_no: doc.map(str::to_owned),
+            phones: phone.map(str::to_owned).into_iter().collect(),
+            ..Default::default()
+        };
+        crate::record::prepare(&r, false).unwrap_or_default()
+    }
+
+    /// The rescue-list reconciliation of `homeward-core` (its store contract test): a list in
+    /// several scripts linked against open cases with the shipped model, untrained.
+    #[test]
+    fn rescue_list_rows_link_to_their_cases() {
+        let rows = [
+            person(
+                "1",
+                &["Chan Wai-kit"],
+                "04/03/2001",
+                "HKG",
+                Some("K00000001"),
+                None,
+            ),
+            person(
+                "2",
+                &["สมชาย ใจดี", "Somchai Jaidee"],
+                "2538-07-12",
+                "Thailand",
+                None,
+                None,
+            ),
+            person("3", &["Tran Van Minh"], "1990", "VN", None, None),
+        ];
+        let cases = [
+            person(
+                "hk",
+                &["CHAN Wai Kit", "陳偉傑"],
+                "2001-03-04",
+                "HK",
+                Some("K00000001"),
+                Some("+852 5555 0101"),
+            ),
+            person(
+                "th",
+                &["SOMCHAI Jaidee", "สมชาย ใจดี"],
+                "1995-07-12",
+                "TH",
+                Some("AA1234567"),
+                Some("+66 81 234 5678"),
+            ),
+            person(
+                "vn",
+                &["NGUYEN Thi Lan", "Nguyễn Thị Lan"],
+                "1999-01-20",
+                "VN",
+                Some("C7654321"),
+                Some("+84 90 123 4567"),
+            ),
+        ];
+        let opts = BatchOptions {
+            threshold: Some(0.5),
+            train: false,
+            block_cap: 50,
+            explain: true,
+        };
+        let r = link(&rows, &cases, &Model::default_model(), &opts);
+        let linked: Vec<(u32, u32)> = r.pairs.iter().map(|p| (p.left, p.right)).collect();
+        assert_eq!(linked.len(), 2, "{linked:?}");
+        assert!(
+            linked.contains(&(0, 3)) && linked.contains(&(1, 4)),
+            "{linked:?}"
+        );
+    }
+
     #[test]
     fn recapture_estimates_matches() {
         // 100 pairs caught by document, 120 by name and date, 60 by both: 200 matches, every

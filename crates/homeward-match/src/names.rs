@@ -83,8 +83,8 @@ pub struct Token {
 /// [`Token::sig`] before the lists are searched).
 #[derive(Debug, Clone, Default)]
 pub struct Join {
-    /// The spellings.
-    pub keys: Vec<(u64, u64, Sys)>,
+    /// The spellings (shared: copying a memoised join allocates nothing).
+    pub keys: std::sync::Arc<[(u64, u64, Sys)]>,
     /// Signatures of the exact and of the phonetic keys.
     pub sig: (u128, u128),
 }
@@ -175,7 +175,10 @@ fn join(x: &Token, y: &Token) -> Join {
         let sig = keys.iter().fold((0u128, 0u128), |(e, p), k| {
             (e | 1u128 << (k.0 % 128), p | 1u128 << (k.1 % 128))
         });
-        let j = Join { keys, sig };
+        let j = Join {
+            keys: keys.into(),
+            sig,
+        };
         if memo.len() >= CACHE_CAP {
             memo.clear();
         }

@@ -97,9 +97,10 @@ pub fn parse_phone(raw: &str, region: Option<&str>) -> Result<Option<Phone>, Pho
             s.to_owned()
         },
     ) {
-        Ok(n) => phonenumber::format(&n)
-            .mode(phonenumber::Mode::E164)
-            .to_string(),
+        // E.164 is the country code and the national number, as the crate's E.164 formatter
+        // writes it — without the formatter, which also matches the country's display
+        // patterns (regular expressions) that E.164 does not use.
+        Ok(n) => format!("+{}{}", n.country().code(), n.national()),
         Err(_) => digits,
     };
     Ok(Some(Phone { e164, tail }))
@@ -339,6 +340,17 @@ mod tests {
             let _ = fold_document(&s);
             let _ = nationality(&s);
             let _ = sex(&s);
+        }
+        #[test]
+        fn e164_as_the_crate_formats_it(
+            cc in proptest::sample::select(vec!["66", "84", "60", "62", "63", "852", "855", "86", "95", "39"]),
+            national in "0?[1-9][0-9]{6,10}",
+        ) {
+            if let Ok(n) = phonenumber::parse(None, format!("+{cc}{national}")) {
+                let ours = format!("+{}{}", n.country().code(), n.national());
+                let theirs = phonenumber::format(&n).mode(phonenumber::Mode::E164).to_string();
+                prop_assert_eq!(ours, theirs);
+            }
         }
         #[test]
         fn doc_symmetric(a in "[A-Z0-9]{0,10}", b in "[A-Z0-9]{0,10}") {

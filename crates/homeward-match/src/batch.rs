@@ -7,10 +7,14 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::block;
-use crate::compare::{Comparison, FIELDS, NAME, add_name, compare, compare_without_name};
+use crate::compare::{Comparison, FIELDS, MISSING, NAME, add_name, compare, compare_without_name};
+use crate::date::DateLevel;
+use crate::ident::DocLevel;
 use crate::model::{
     KeyCounts, LeaveOneOut, MAX_LEVELS, Model, NoFrequencies, Score, TermFrequencies, count_levels,
+    probability,
 };
+use crate::names::NameLevel;
 use crate::record::Prepared;
 
 /// Options of a batch run.
@@ -84,6 +88,10 @@ pub fn frequencies(records: &[Prepared]) -> KeyCounts {
     tf
 }
 
+/// Candidate pairs: every pair of records sharing a key whose block holds 2 to `cap` records,
+/// each pair once. Pairs come block by block (not sorted): scoring them in that order keeps
+/// the few records of a block in cache for all of its pairs, where sorted pairs would fetch a
+/// random record from memory for almost every pair.
 fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Vec<u64> {
     let mut entries: Vec<(u64, u32)> = records
         .par_iter()
@@ -91,33 +99,69 @@ fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Ve
         .flat_map_iter(|(i, p)| block::keys(p).into_iter().map(move |k| (k, i as u32)))
         .collect();
     entries.par_sort_unstable();
-    // Blocks are runs of one key; each block is expanded independently.
-    let starts: Vec<usize> = (0..entries.len())
+    // Blocks are runs of one key; only those of 2..=cap records make pairs.
+    let blocks: Vec<(usize, usize)> = (0..entries.len())
         .into_par_iter()
         .filter(|&i| i == 0 || entries[i].0 != entries[i - 1].0)
+        .map(|start| {
+            let key = entries[start].0;
+            let len = entries[start..]
+                .iter()
+                .take(cap + 1)
+                .take_while(|e| e.0 == key)
+                .count();
+            (start, len)
+        })
+        .filter(|(_, len)| (2..=cap).contains(len))
         .collect();
+    // Each record's keys of such blocks, in key order: a pair is made only in the block of the
+    // smallest key the two records share (so once, without collecting and sorting all pairs).
+    let mut offsets = vec![0u32; records.len() + 1];
+    for (start, len) in &blocks {
+        for (_, r) in &entries[*start..start + len] {
+            offsets[*r as usize + 1] += 1;
+        }
+    }
+    for i in 0..records.len() {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut shared = vec![0u64; offsets[records.len()] as usize];
+    for (start, len) in &blocks {
+        for (k, r) in &entries[*start..start + len] {
+            shared[fill[*r as usize] as usize] = *k;
+            fill[*r as usize] += 1;
+        }
+    }
+    drop(fill);
+    let keys_of = |r: u32| &shared[offsets[r as usize] as usize..offsets[r as usize + 1] as usize];
+    let first_shared = |a: u32, b: u32| -> Option<u64> {
+        let (x, y) = (keys_of(a), keys_of(b));
+        let (mut i, mut j) = (0, 0);
+        while i < x.len() && j < y.len() {
+            match x[i].cmp(&y[j]) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => return Some(x[i]),
+            }
+        }
+        None
+    };
     let entries = &entries;
-    let mut pairs: Vec<u64> = starts
+    blocks
         .par_iter()
-        .enumerate()
-        .flat_map_iter(|(bi, &start)| {
-            let end = starts.get(bi + 1).copied().unwrap_or(entries.len());
-            let block = if end - start > 1 && end - start <= cap {
-                &entries[start..end]
-            } else {
-                &entries[start..start]
-            };
+        .flat_map_iter(|(start, len)| {
+            let block = &entries[*start..start + len];
+            let key = block[0].0;
             block.iter().enumerate().flat_map(move |(x, (_, a))| {
                 block[x + 1..].iter().filter_map(move |(_, b)| {
                     let cross = split.is_none_or(|s| ((*a as usize) < s) != ((*b as usize) < s));
-                    (cross && a != b).then(|| u64::from(*a.min(b)) << 32 | u64::from(*a.max(b)))
+                    (cross && a != b && first_shared(*a, *b) == Some(key))
+                        .then(|| u64::from(*a.min(b)) << 32 | u64::from(*a.max(b)))
                 })
             })
         })
-        .collect();
-    pairs.par_sort_unstable();
-    pairs.dedup();
-    pairs
+        .collect()
 }
 
 fn random_pairs(n: usize, split: Option<usize>, count: usize) -> Vec<(u32, u32)> {
@@ -176,6 +220,29 @@ where
         )
 }
 
+/// When EM gives no estimate: the number of matching pairs among the candidates, by capture
+/// and recapture (Lincoln–Petersen). Two ways of "catching" a matching pair that do not depend
+/// on each other — the same passport or id number, and the same full name with the same full
+/// birth date — each catch part of the matches; the share of the first one's catch that the
+/// second one also catches estimates the second one's share of all matches. `None` when the two
+/// share fewer than 50 sampled pairs.
+fn matches_by_recapture(sample: &[Comparison], step: usize) -> Option<f64> {
+    let same_doc = DocLevel::Same as u8;
+    let by_document = |c: &Comparison| c.levels[5] == same_doc || c.levels[6] == same_doc;
+    let by_name_and_date = |c: &Comparison| {
+        c.levels[NAME] != MISSING
+            && c.levels[NAME] >= NameLevel::Exact as u8
+            && c.levels[1] == DateLevel::Exact as u8
+    };
+    let a = sample.iter().filter(|c| by_document(c)).count();
+    let b = sample.iter().filter(|c| by_name_and_date(c)).count();
+    let both = sample
+        .iter()
+        .filter(|c| by_document(c) && by_name_and_date(c))
+        .count();
+    (both >= 50).then(|| a as f64 * b as f64 / both as f64 * step as f64)
+}
+
 fn run(
     records: &[Prepared],
     split: Option<usize>,
@@ -226,10 +293,13 @@ fn run(
         });
         counts[NAME] = names[NAME];
         model.set_u(&counts);
-        expected = model.train(&sample, &[]).map(|m| m * step as f64);
+        expected = model
+            .train(&sample, &[])
+            .map(|m| m * step as f64)
+            .or_else(|| matches_by_recapture(&sample, step));
     }
-    // Prior: expected matching pairs over possible pairs. Without an estimate, assume about
-    // half the records (or of the smaller file) have a counterpart.
+    // Prior: expected matching pairs over possible pairs. Without an estimate (neither EM nor
+    // recapture), assume about half the records (or of the smaller file) have a counterpart.
     let expected = expected
         .unwrap_or(0.5 * people)
         .clamp(0.02 * people, 3.0 * people);
@@ -248,18 +318,19 @@ fn run(
     let cut = threshold.min(0.5);
     let cut_bits = (cut / (1.0 - cut)).log2() - 1e-6;
     let name_bound = model.name_bound();
+    let weights = model.weights();
     let scored: Vec<(u32, u32, f64)> = pairs
         .par_iter()
         .filter_map(|p| {
             let (a, b) = ((p >> 32) as u32, *p as u32);
             let (ra, rb) = (&records[a as usize], &records[b as usize]);
             let mut c = compare_without_name(ra, rb);
-            if model.score(&c, tfr, false).weight + name_bound < cut_bits {
+            if weights.score(&c, tfr) + name_bound < cut_bits {
                 return None;
             }
             add_name(&mut c, ra, rb);
-            let s = model.score(&c, tfr, false);
-            (s.probability >= cut).then_some((a, b, s.probability))
+            let p = probability(weights.score(&c, tfr));
+            (p >= cut).then_some((a, b, p))
         })
         .collect();
     lap("scoring");
@@ -482,4 +553,122 @@ pub fn link(
 ) -> BatchResult {
     let all: Vec<Prepared> = left.iter().chain(right).cloned().collect();
     run(&all, Some(left.len()), model, opts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pair(document: bool, name_and_date: bool) -> Comparison {
+        let mut c = Comparison {
+            levels: [MISSING; 11],
+            ..Default::default()
+        };
+        if document {
+            c.levels[5] = DocLevel::Same as u8;
+        }
+        if name_and_date {
+            c.levels[NAME] = NameLevel::Exact as u8;
+            c.levels[1] = DateLevel::Exact as u8;
+        }
+        c
+    }
+
+    fn person(
+        id: &str,
+        names: &[&str],
+        dob: &str,
+        nat: &str,
+        doc: Option<&str>,
+        phone: Option<&str>,
+    ) -> Prepared {
+        let r = crate::record::PersonRecord {
+            record_id: id.into(),
+            names: names.iter().map(|s| (*s).to_owned()).collect(),
+            birth_date: Some(dob.to_owned()).filter(|d| !d.is_empty()),
+            nationality: Some(nat.to_owned()).filter(|d| !d.is_empty()),
+            passport_no: doc.map(str::to_owned),
+            phones: phone.map(str::to_owned).into_iter().collect(),
+            ..Default::default()
+        };
+        crate::record::prepare(&r, false).unwrap_or_default()
+    }
+
+    /// The rescue-list reconciliation of `homeward-core` (its store contract test): a list in
+    /// several scripts linked against open cases with the shipped model, untrained.
+    #[test]
+    fn rescue_list_rows_link_to_their_cases() {
+        let rows = [
+            person(
+                "1",
+                &["Chan Wai-kit"],
+                "04/03/2001",
+                "HKG",
+                Some("K00000001"),
+                None,
+            ),
+            person(
+                "2",
+                &["สมชาย ใจดี", "Somchai Jaidee"],
+                "2538-07-12",
+                "Thailand",
+                None,
+                None,
+            ),
+            person("3", &["Tran Van Minh"], "1990", "VN", None, None),
+        ];
+        let cases = [
+            person(
+                "hk",
+                &["CHAN Wai Kit", "陳偉傑"],
+                "2001-03-04",
+                "HK",
+                Some("K00000001"),
+                Some("+852 5555 0101"),
+            ),
+            person(
+                "th",
+                &["SOMCHAI Jaidee", "สมชาย ใจดี"],
+                "1995-07-12",
+                "TH",
+                Some("AA1234567"),
+                Some("+66 81 234 5678"),
+            ),
+            person(
+                "vn",
+                &["NGUYEN Thi Lan", "Nguyễn Thị Lan"],
+                "1999-01-20",
+                "VN",
+                Some("C7654321"),
+                Some("+84 90 123 4567"),
+            ),
+        ];
+        let opts = BatchOptions {
+            threshold: Some(0.5),
+            train: false,
+            block_cap: 50,
+            explain: true,
+        };
+        let r = link(&rows, &cases, &Model::default_model(), &opts);
+        let linked: Vec<(u32, u32)> = r.pairs.iter().map(|p| (p.left, p.right)).collect();
+        assert_eq!(linked.len(), 2, "{linked:?}");
+        assert!(
+            linked.contains(&(0, 3)) && linked.contains(&(1, 4)),
+            "{linked:?}"
+        );
+    }
+
+    #[test]
+    fn recapture_estimates_matches() {
+        // 100 pairs caught by document, 120 by name and date, 60 by both: 200 matches, every
+        // tenth candidate sampled.
+        let mut sample: Vec<Comparison> = (0..60).map(|_| pair(true, true)).collect();
+        sample.extend((0..40).map(|_| pair(true, false)));
+        sample.extend((0..60).map(|_| pair(false, true)));
+        sample.extend((0..500).map(|_| pair(false, false)));
+        let m = matches_by_recapture(&sample, 10).unwrap_or(0.0);
+        assert!((m - 2000.0).abs() < 1e-6, "{m}");
+        // Too few caught both ways: no estimate.
+        assert_eq!(matches_by_recapture(&sample[40..], 10), None);
+    }
 }

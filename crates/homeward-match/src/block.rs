@@ -4,7 +4,11 @@
 
 use crate::names::{Name, Sys, Token, joined_keys};
 use crate::record::Prepared;
-use crate::text::tagged;
+use crate::text::hash;
+use smallvec::SmallVec;
+
+/// Keys of one name part (or joined pair of parts).
+type Keys = SmallVec<[u64; 6]>;
 
 /// Most keys of one record.
 pub const MAX_KEYS: usize = 64;
@@ -19,11 +23,11 @@ fn mix(tag: u64, a: u64, b: u64) -> u64 {
 
 /// Phonetic keys of a token for blocking: its own key, or for a Han character its simplified
 /// form and first reading in each system.
-fn token_keys(t: &Token) -> Vec<u64> {
+fn token_keys(t: &Token) -> Keys {
     if !t.han {
         return t.phon.iter().map(|k| k.0).take(2).collect();
     }
-    let mut v = vec![t.exact];
+    let mut v: Keys = smallvec::smallvec![t.exact];
     for sys in [Sys::Pinyin, Sys::Cantonese, Sys::Dialect] {
         for (k, _) in t
             .phon
@@ -37,6 +41,33 @@ fn token_keys(t: &Token) -> Vec<u64> {
         }
     }
     v
+}
+
+/// One key of a token for whole-name blocking: 0 its primary key; 1 a Han character's pinyin
+/// reading or a Latin word's second spelling (Indonesian old spelling rewritten); 2 a Han
+/// character's Cantonese reading (else as 1).
+fn variant_key(t: &Token, which: u8) -> u64 {
+    let primary = if t.han {
+        t.exact
+    } else {
+        t.phon.first().map_or(t.exact, |k| k.0)
+    };
+    if !t.han {
+        return if which == 0 {
+            primary
+        } else {
+            t.phon.get(1).map_or(primary, |k| k.0)
+        };
+    }
+    let sys = match which {
+        0 => return primary,
+        1 => Sys::Pinyin,
+        _ => Sys::Cantonese,
+    };
+    t.phon
+        .iter()
+        .find(|(_, s)| *s == sys)
+        .map_or(primary, |k| k.0)
 }
 
 fn initials(t: &Token) -> Vec<u8> {
@@ -59,20 +90,22 @@ fn initials(t: &Token) -> Vec<u8> {
 }
 
 fn name_keys(n: &Name, out: &mut Vec<u64>) {
-    let toks: Vec<&Token> = n
-        .tokens
-        .iter()
-        .filter(|t| !t.optional && !t.initial)
+    let toks: SmallVec<[usize; 8]> = (0..n.tokens.len())
+        .filter(|i| !n.tokens[*i].optional && !n.tokens[*i].initial)
         .take(5)
         .collect();
-    let mut sets: Vec<Vec<u64>> = toks.iter().map(|t| token_keys(t)).collect();
-    // Joined given names ("Weijie" against "Wei Jie" / 偉傑) as extra virtual parts.
+    let mut sets: SmallVec<[Keys; 10]> = toks.iter().map(|i| token_keys(&n.tokens[*i])).collect();
+    // Joined given names ("Weijie" against "Wei Jie" / 偉傑) as extra virtual parts: the
+    // name's own joins when the two parts are adjacent.
     for w in toks.windows(2) {
-        let j: Vec<u64> = joined_keys(w[0], w[1])
-            .into_iter()
-            .map(|k| k.1)
-            .take(4)
-            .collect();
+        let j: Keys = match n.joins.get(w[0]) {
+            Some(join) if w[1] == w[0] + 1 => join.keys.iter().map(|k| k.1).take(4).collect(),
+            _ => joined_keys(&n.tokens[w[0]], &n.tokens[w[1]])
+                .into_iter()
+                .map(|k| k.1)
+                .take(4)
+                .collect(),
+        };
         sets.push(j);
     }
     if toks.len() == 1 {
@@ -97,16 +130,16 @@ fn name_keys(n: &Name, out: &mut Vec<u64>) {
 pub fn keys(p: &Prepared) -> Vec<u64> {
     let mut out = Vec::with_capacity(32);
     for ph in &p.phones {
-        out.push(tagged(30, &ph.e164));
-        out.push(tagged(31, &ph.tail));
+        out.push(mix(30, ph.number, 0));
+        out.push(ph.tail);
     }
     // Documents, and their characters sorted (catches transposed digits).
     for (tag, d) in [(32, &p.passport), (33, &p.id_no)] {
         if let Some(d) = d {
-            out.push(tagged(tag, d));
-            let mut sorted: Vec<u8> = d.bytes().collect();
-            sorted.sort_unstable();
-            out.push(tagged(tag + 10, &String::from_utf8_lossy(&sorted)));
+            out.push(mix(tag, hash(d.as_bytes()), 0));
+            let mut sorted = *d;
+            sorted.sort_bytes();
+            out.push(mix(tag + 10, hash(sorted.as_bytes()), 0));
         }
     }
     // The whole home address (its set of words).
@@ -117,7 +150,8 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
                 .fold(0x2d35_8dcc_aa6c_78a5, |h, w| mix(38, h, *w)),
         );
     }
-    // Each name part with the birth year: one badly typed part does not hide the person.
+    // Each name part with the birth year: one badly typed part does not hide the person (a
+    // part in Indonesian old spelling also under its new spelling).
     if let Some(d) = &p.dob {
         for n in p.names.iter().take(2) {
             for t in n
@@ -126,27 +160,39 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
                 .filter(|t| !t.optional && !t.initial)
                 .take(4)
             {
-                if let Some(k) = token_keys(t).first() {
-                    out.push(mix(39, *k, u64::from(d.year)));
+                for v in [0, 1] {
+                    let k = variant_key(t, v);
+                    if v == 0 || (!t.han && k != variant_key(t, 0)) {
+                        out.push(mix(39, k, u64::from(d.year)));
+                    }
                 }
             }
         }
     }
-    // The whole name (each part's primary phonetic key) with the birth year: at a million
-    // records a common pair of parts ("Sukarno Sugiarto") fills blocks past the cap, but the
-    // same name born the same year stays a small block.
+    // The whole name with the birth year: at a million records a common pair of parts
+    // ("Sukarno Sugiarto") fills blocks past the cap, but the same name born the same year
+    // stays a small block. Each part by its own key, then as read in pinyin / old spelling
+    // rewritten, then in Cantonese — so 陳偉傑 meets "Chan Wai Kit" and "Janto Tjahjono" meets
+    // "Yanto Cahyono" however common the parts.
     if let Some(d) = &p.dob {
+        let mut whole: SmallVec<[u64; 9]> = SmallVec::new();
         for n in p.names.iter().take(3) {
-            let parts: Vec<u64> = n
-                .tokens
-                .iter()
-                .filter(|t| !t.optional && !t.initial)
-                .filter_map(|t| token_keys(t).first().copied())
-                .collect();
-            if parts.len() >= 2 {
-                out.push(mix(41, whole_name_key(&parts), u64::from(d.year)));
+            for v in 0..3 {
+                let parts: SmallVec<[u64; 8]> = n
+                    .tokens
+                    .iter()
+                    .filter(|t| !t.optional && !t.initial)
+                    .map(|t| variant_key(t, v))
+                    .collect();
+                if parts.len() >= 2 {
+                    let k = mix(41, whole_name_key(&parts), u64::from(d.year));
+                    if !whole.contains(&k) {
+                        whole.push(k);
+                    }
+                }
             }
         }
+        out.extend(whole);
     }
     out.extend(p.handles.iter().map(|h| mix(34, *h, 0)));
     let mut inits: Vec<u8> = p
@@ -187,10 +233,9 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
             out.push(mix(37, dk, u64::from(*c)));
         }
     }
-    if let Some(pc) = &p.postcode {
-        let h = tagged(36, pc);
+    if let Some(pc) = p.postcode {
         for i in &inits {
-            out.push(mix(36, h, u64::from(*i)));
+            out.push(mix(36, pc, u64::from(*i)));
         }
     }
     let mut nk = Vec::new();
@@ -246,8 +291,40 @@ pub fn tf_keys(p: &Prepared) -> Vec<u64> {
             v.push(whole_name_key(&parts));
         }
     }
-    v.extend(p.phones.iter().map(|ph| tagged(10, &ph.e164)));
+    v.extend(p.phones.iter().map(|ph| ph.number));
     v.sort_unstable();
     v.dedup();
     v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{PersonRecord, prepare};
+
+    fn keys_of(name: &str, dob: &str) -> Vec<u64> {
+        let r = PersonRecord {
+            record_id: "x".into(),
+            names: vec![name.into()],
+            birth_date: Some(dob.into()),
+            ..Default::default()
+        };
+        prepare(&r, true).map(|p| keys(&p)).unwrap_or_default()
+    }
+
+    fn share(a: &[u64], b: &[u64]) -> usize {
+        a.iter().filter(|k| b.contains(k)).count()
+    }
+
+    #[test]
+    fn whole_name_with_year_across_readings_and_spellings() {
+        // Different full dates: only name keys can bring them together.
+        let han = keys_of("陳偉傑", "2001-03-14");
+        let hk = keys_of("CHAN Wai Kit", "2001-07-01");
+        let py = keys_of("Chen Wei Jie", "2001-07-01");
+        assert!(share(&han, &hk) > 0 && share(&han, &py) > 0);
+        let old = keys_of("Janto Tjahjono", "1993-11-10");
+        let new = keys_of("Yanto Cahyono", "1993-01-01");
+        assert!(share(&old, &new) >= 2, "whole name and parts with the year");
+    }
 }

@@ -87,21 +87,15 @@ pub fn compare_without_name(a: &Prepared, b: &Prepared) -> Comparison {
     }
     let mut shared_phone = None;
     if !a.phones.is_empty() && !b.phones.is_empty() {
-        let l = ident::compare_phones(&a.phones, &b.phones);
+        let (l, shared) = ident::compare_phones(&a.phones, &b.phones);
         levels[4] = l as u8;
-        if l == PhoneLevel::Same {
-            shared_phone = a
-                .phones
-                .iter()
-                .find(|x| b.phones.iter().any(|y| y.e164 == x.e164))
-                .map(|p| crate::text::tagged(10, &p.e164));
-        }
+        shared_phone = shared;
     }
     if let (Some(x), Some(y)) = (&a.passport, &b.passport) {
-        levels[5] = ident::compare_documents(x, y) as u8;
+        levels[5] = ident::compare_documents(x.as_bytes(), y.as_bytes()) as u8;
     }
     if let (Some(x), Some(y)) = (&a.id_no, &b.id_no) {
-        levels[6] = ident::compare_documents(x, y) as u8;
+        levels[6] = ident::compare_documents(x.as_bytes(), y.as_bytes()) as u8;
     }
     if !a.handles.is_empty() && !b.handles.is_empty() {
         levels[7] = u8::from(a.handles.iter().any(|h| b.handles.contains(h)));
@@ -126,8 +120,8 @@ pub fn compare_without_name(a: &Prepared, b: &Prepared) -> Comparison {
     if let (Some(x), Some(y)) = (&a.postcode, &b.postcode) {
         levels[9] = u8::from(x == y);
     }
-    if let (Some(x), Some(y)) = (&a.place, &b.place) {
-        levels[10] = if x == y {
+    if let (Some((hx, x)), Some((hy, y))) = (&a.place, &b.place) {
+        levels[10] = if hx == hy {
             2
         } else if jaro_winkler(x, y) >= 0.9 {
             1

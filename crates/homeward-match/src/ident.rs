@@ -16,6 +16,61 @@ pub struct Phone {
     pub tail: String,
 }
 
+/// A phone reduced to what comparison needs: hashes of its E.164 form and of its last seven
+/// digits.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct PhoneKey {
+    /// `tagged(10, e164)`: also the phone's term-frequency key.
+    pub number: u64,
+    /// `tagged(31, tail)`.
+    pub tail: u64,
+}
+
+impl PhoneKey {
+    /// The key of a parsed phone.
+    pub fn of(p: &Phone) -> PhoneKey {
+        PhoneKey {
+            number: crate::text::tagged(10, &p.e164),
+            tail: crate::text::tagged(31, &p.tail),
+        }
+    }
+}
+
+/// Longest document number kept, in folded characters. Passports (ICAO: 9) and the region's
+/// national ids (PRC 18, Indonesia 16, Thailand 13) fit; longer input is cut (bounded input).
+pub const DOC_LEN: usize = 22;
+
+/// A folded document number kept inline (no allocation, one memory read to compare).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct DocNo {
+    len: u8,
+    bytes: [u8; DOC_LEN],
+}
+
+impl DocNo {
+    /// From a folded number (see [`fold_document`]), cut to [`DOC_LEN`] bytes.
+    pub fn new(folded: &str) -> DocNo {
+        let b = folded.as_bytes();
+        let n = b.len().min(DOC_LEN);
+        let mut bytes = [0u8; DOC_LEN];
+        bytes[..n].copy_from_slice(&b[..n]);
+        DocNo {
+            len: n as u8,
+            bytes,
+        }
+    }
+
+    /// The folded characters.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+
+    /// Sorts the characters (a blocking key that survives transposed digits).
+    pub fn sort_bytes(&mut self) {
+        self.bytes[..usize::from(self.len)].sort_unstable();
+    }
+}
+
 /// Why a phone could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unreadable phone number {0:?}")]
@@ -42,9 +97,10 @@ pub fn parse_phone(raw: &str, region: Option<&str>) -> Result<Option<Phone>, Pho
             s.to_owned()
         },
     ) {
-        Ok(n) => phonenumber::format(&n)
-            .mode(phonenumber::Mode::E164)
-            .to_string(),
+        // E.164 is the country code and the national number, as the crate's E.164 formatter
+        // writes it — without the formatter, which also matches the country's display
+        // patterns (regular expressions) that E.164 does not use.
+        Ok(n) => format!("+{}{}", n.country().code(), n.national()),
         Err(_) => digits,
     };
     Ok(Some(Phone { e164, tail }))
@@ -61,14 +117,14 @@ pub enum PhoneLevel {
     Same = 2,
 }
 
-/// Compares two phone lists; returns the level and whether the raw spellings differed.
-pub fn compare_phones(a: &[Phone], b: &[Phone]) -> PhoneLevel {
-    if a.iter().any(|x| b.iter().any(|y| x.e164 == y.e164)) {
-        PhoneLevel::Same
+/// Compares two phone lists: the level, and the number they share (its [`PhoneKey::number`]).
+pub fn compare_phones(a: &[PhoneKey], b: &[PhoneKey]) -> (PhoneLevel, Option<u64>) {
+    if let Some(x) = a.iter().find(|x| b.iter().any(|y| x.number == y.number)) {
+        (PhoneLevel::Same, Some(x.number))
     } else if a.iter().any(|x| b.iter().any(|y| x.tail == y.tail)) {
-        PhoneLevel::Tail
+        (PhoneLevel::Tail, None)
     } else {
-        PhoneLevel::Differ
+        (PhoneLevel::Differ, None)
     }
 }
 
@@ -101,7 +157,8 @@ pub enum DocLevel {
 }
 
 /// Compares two folded document numbers.
-pub fn compare_documents(a: &str, b: &str) -> DocLevel {
+pub fn compare_documents(a: impl AsRef<[u8]>, b: impl AsRef<[u8]>) -> DocLevel {
+    let (a, b) = (a.as_ref(), b.as_ref());
     if a == b {
         DocLevel::Same
     } else if a.len() >= 5 && b.len() >= 5 && (within_one_edit(a, b) || transposed(a, b)) {
@@ -113,8 +170,7 @@ pub fn compare_documents(a: &str, b: &str) -> DocLevel {
 
 /// Levenshtein distance at most one, in one pass without allocating (documents are compared
 /// for most candidate pairs).
-fn within_one_edit(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
     let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
     if long.len() - short.len() > 1 {
         return false;
@@ -129,16 +185,14 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-fn transposed(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+fn transposed(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
-    let diffs: Vec<usize> = (0..a.len()).filter(|i| a[*i] != b[*i]).collect();
-    diffs.len() == 2
-        && diffs[1] == diffs[0] + 1
-        && a[diffs[0]] == b[diffs[1]]
-        && a[diffs[1]] == b[diffs[0]]
+    let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
+        return false;
+    };
+    i + 1 < a.len() && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..]
 }
 
 const COUNTRIES: &[(&str, &str, &[&str])] = &[
@@ -224,7 +278,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn one_edit_agrees_with_levenshtein(a in "[A-C0-2]{0,8}", b in "[A-C0-2]{0,8}") {
-            proptest::prop_assert_eq!(within_one_edit(&a, &b), crate::text::levenshtein(&a, &b) <= 1);
+            proptest::prop_assert_eq!(within_one_edit(a.as_bytes(), b.as_bytes()), crate::text::levenshtein(&a, &b) <= 1);
         }
     }
     use proptest::prelude::*;
@@ -242,9 +296,13 @@ mod tests {
         assert_eq!(p("+66 81-234-5678", None).e164, "+66812345678");
         assert_eq!(p("0066812345678", None).e164, "+66812345678");
         assert_eq!(p("9123 4567", Some("HK")).e164, "+85291234567");
-        let old = p("01691234567", Some("VN"));
-        let new = p("0391234567", Some("VN"));
-        assert_eq!(compare_phones(&[old], &[new]), PhoneLevel::Tail);
+        let old = PhoneKey::of(&p("01691234567", Some("VN")));
+        let new = PhoneKey::of(&p("0391234567", Some("VN")));
+        assert_eq!(compare_phones(&[old], &[new]), (PhoneLevel::Tail, None));
+        assert_eq!(
+            compare_phones(&[old], &[old]),
+            (PhoneLevel::Same, Some(old.number))
+        );
         assert!(parse_phone("12", None).is_err());
         assert_eq!(parse_phone(" ", None), Ok(None));
     }
@@ -252,15 +310,15 @@ mod tests {
     #[test]
     fn documents() {
         assert_eq!(
-            compare_documents(&fold_document("AB1234567"), &fold_document("A81234S67")),
+            compare_documents(fold_document("AB1234567"), fold_document("A81234S67")),
             DocLevel::Same
         );
         assert_eq!(
-            compare_documents(&fold_document("K1234567"), &fold_document("K1234576")),
+            compare_documents(fold_document("K1234567"), fold_document("K1234576")),
             DocLevel::OneEdit
         );
         assert_eq!(
-            compare_documents(&fold_document("K1234567"), &fold_document("K9999999")),
+            compare_documents(fold_document("K1234567"), fold_document("K9999999")),
             DocLevel::Differ
         );
     }
@@ -282,6 +340,17 @@ mod tests {
             let _ = fold_document(&s);
             let _ = nationality(&s);
             let _ = sex(&s);
+        }
+        #[test]
+        fn e164_as_the_crate_formats_it(
+            cc in proptest::sample::select(vec!["66", "84", "60", "62", "63", "852", "855", "86", "95", "39"]),
+            national in "0?[1-9][0-9]{6,10}",
+        ) {
+            if let Ok(n) = phonenumber::parse(None, format!("+{cc}{national}")) {
+                let ours = format!("+{}{}", n.country().code(), n.national());
+                let theirs = phonenumber::format(&n).mode(phonenumber::Mode::E164).to_string();
+                prop_assert_eq!(ours, theirs);
+            }
         }
         #[test]
         fn doc_symmetric(a in "[A-Z0-9]{0,10}", b in "[A-Z0-9]{0,10}") {

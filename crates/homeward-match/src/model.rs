@@ -38,6 +38,101 @@ pub struct FieldParams {
     pub u: Vec<f64>,
 }
 
+/// A match probability from evidence in bits.
+pub fn probability(bits: f64) -> f64 {
+    1.0 / (1.0 + (-bits).exp2())
+}
+
+/// A model's parameters as evidence per level, computed once for scoring many pairs (see
+/// [`Model::weights`]); scores exactly as [`Model::score_with_prior`].
+#[derive(Debug, Clone)]
+pub struct Weights {
+    bits: [[f64; MAX_LEVELS]; FIELDS.len()],
+    u: [[f64; MAX_LEVELS]; FIELDS.len()],
+    fields: usize,
+    /// The model's prior ([`Model::lambda`]).
+    pub prior: f64,
+}
+
+impl Weights {
+    /// Total evidence (bits) of a comparison with the model's prior.
+    pub fn score(&self, cmp: &Comparison, tf: &dyn TermFrequencies) -> f64 {
+        self.total(cmp, tf, self.prior, None)
+    }
+
+    /// Total evidence of a comparison, prior included; pushes each field's part to `explain`.
+    fn total(
+        &self,
+        cmp: &Comparison,
+        tf: &dyn TermFrequencies,
+        prior: f64,
+        mut explain: Option<&mut Vec<FieldExplanation>>,
+    ) -> f64 {
+        let prior = prior.clamp(1e-12, 0.5);
+        let mut total = (prior / (1.0 - prior)).log2();
+        let mut contact_best: f64 = 0.0;
+        let mut contact_sum: f64 = 0.0;
+        for (f, &level) in cmp.levels.iter().enumerate() {
+            if level == MISSING || f >= self.fields {
+                continue;
+            }
+            let l = usize::from(level);
+            let mut w = self.bits[f].get(l).copied().unwrap_or(0.0);
+            if f == NAME
+                && level >= crate::names::NameLevel::Subset as u8
+                && tf.population() >= 1000
+            {
+                let n = tf.population() as f64;
+                // Empirical frequency of the whole agreeing name when known, else the product
+                // of its parts' frequencies (which overstates the rarity of a common pair).
+                let parts: f64 = cmp
+                    .name
+                    .agreeing
+                    .iter()
+                    .map(|k| (tf.count(*k).max(1) as f64 / n).min(1.0))
+                    .product();
+                let whole = tf.count(crate::block::whole_name_key(&cmp.name.agreeing)) as f64 / n;
+                let u_tf = parts.max(whole);
+                let u_level = self.u[f][l];
+                w += (u_level / u_tf.max(1e-12)).log2().clamp(-6.0, TF_MAX_BITS);
+            }
+            if f == PHONE
+                && let Some(k) = cmp.shared_phone
+            {
+                let c = tf.count(k);
+                if c > 1 {
+                    w -= 1.5 * (c as f64).log2();
+                }
+            }
+            // Nationality and sex mostly restate what an agreeing name already says.
+            if matches!(f, 2 | 3)
+                && w > 0.0
+                && cmp.levels[NAME] != MISSING
+                && cmp.levels[NAME] >= crate::names::NameLevel::Subset as u8
+            {
+                w = w.min(0.5);
+            }
+            // Phone, handle, address, postcode and place are household or place evidence:
+            // siblings share them all, so their agreements do not simply add up.
+            if CONTACT.contains(&f) && w > 0.0 {
+                contact_best = contact_best.max(w);
+                contact_sum += w;
+            } else {
+                total += w;
+            }
+            if let Some(out) = explain.as_mut() {
+                out.push(FieldExplanation {
+                    field: FIELDS[f].to_owned(),
+                    agreement: compare::describe(f, level, cmp),
+                    weight: w,
+                });
+            }
+        }
+        // The strongest household/place agreement counts in full, the others a third.
+        total + (contact_best + (contact_sum - contact_best) / 3.0)
+    }
+}
+
 /// A matching model: parameters as data.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Model {
@@ -231,72 +326,32 @@ impl Model {
         explain: bool,
         prior: f64,
     ) -> Score {
-        let prior = prior.clamp(1e-12, 0.5);
-        let mut total = (prior / (1.0 - prior)).log2();
         let mut fields = Vec::new();
-        let mut contact_best: f64 = 0.0;
-        let mut contact_sum: f64 = 0.0;
-        for (f, &level) in cmp.levels.iter().enumerate() {
-            if level == MISSING || f >= self.fields.len() {
-                continue;
-            }
-            let mut w = self.bits(f, level);
-            if f == NAME
-                && level >= crate::names::NameLevel::Subset as u8
-                && tf.population() >= 1000
-            {
-                let n = tf.population() as f64;
-                // Empirical frequency of the whole agreeing name when known, else the product
-                // of its parts' frequencies (which overstates the rarity of a common pair).
-                let parts: f64 = cmp
-                    .name
-                    .agreeing
-                    .iter()
-                    .map(|k| (tf.count(*k).max(1) as f64 / n).min(1.0))
-                    .product();
-                let whole = tf.count(crate::block::whole_name_key(&cmp.name.agreeing)) as f64 / n;
-                let u_tf = parts.max(whole);
-                let u_level = self.fields[f].u[usize::from(level)].max(1e-9);
-                w += (u_level / u_tf.max(1e-12)).log2().clamp(-6.0, TF_MAX_BITS);
-            }
-            if f == PHONE
-                && let Some(k) = cmp.shared_phone
-            {
-                let c = tf.count(k);
-                if c > 1 {
-                    w -= 1.5 * (c as f64).log2();
-                }
-            }
-            // Nationality and sex mostly restate what an agreeing name already says.
-            if matches!(f, 2 | 3)
-                && w > 0.0
-                && cmp.levels[NAME] != MISSING
-                && cmp.levels[NAME] >= crate::names::NameLevel::Subset as u8
-            {
-                w = w.min(0.5);
-            }
-            // Phone, handle, address, postcode and place are household or place evidence:
-            // siblings share them all, so their agreements do not simply add up.
-            if CONTACT.contains(&f) && w > 0.0 {
-                contact_best = contact_best.max(w);
-                contact_sum += w;
-            } else {
-                total += w;
-            }
-            if explain {
-                fields.push(FieldExplanation {
-                    field: FIELDS[f].to_owned(),
-                    agreement: compare::describe(f, level, cmp),
-                    weight: w,
-                });
-            }
-        }
-        // The strongest household/place agreement counts in full, the others a third.
-        total += contact_best + (contact_sum - contact_best) / 3.0;
+        let total = self
+            .weights()
+            .total(cmp, tf, prior, explain.then_some(&mut fields));
         Score {
-            probability: 1.0 / (1.0 + (-total).exp2()),
+            probability: probability(total),
             weight: total,
             fields,
+        }
+    }
+
+    /// The evidence (bits) of each level of each field, for scoring many pairs.
+    pub fn weights(&self) -> Weights {
+        let mut bits = [[0.0; MAX_LEVELS]; FIELDS.len()];
+        let mut u = [[1e-9; MAX_LEVELS]; FIELDS.len()];
+        for (f, p) in self.fields.iter().enumerate().take(FIELDS.len()) {
+            for l in 0..MAX_LEVELS {
+                bits[f][l] = self.bits(f, l as u8);
+                u[f][l] = p.u.get(l).copied().unwrap_or(1e-6).max(1e-9);
+            }
+        }
+        Weights {
+            bits,
+            u,
+            fields: self.fields.len().min(FIELDS.len()),
+            prior: self.lambda,
         }
     }
 

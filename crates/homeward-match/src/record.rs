@@ -1,9 +1,10 @@
 //! The input record (strings, as received) and its prepared, comparison-ready form.
 
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 
 use crate::date::{self, PartialDate};
-use crate::ident::{self, Phone};
+use crate::ident::{self, DocNo, PhoneKey};
 use crate::names::{self, Name};
 use crate::text::{bounded, fold_latin, tagged};
 
@@ -54,7 +55,10 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// A record ready for comparison.
+/// A record ready for comparison. Everything but the names and the free-text place is kept as
+/// fixed-size values (hashes, inline document numbers, a packed date) inside the record, so
+/// comparing a pair allocates nothing and reads little memory beyond the two records — a batch
+/// compares millions of pairs.
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
     /// Parsed names (each listed name, and given + family together).
@@ -63,22 +67,22 @@ pub struct Prepared {
     pub sex: Option<char>,
     /// Birth date.
     pub dob: Option<PartialDate>,
-    /// ISO alpha-2 (or the upper-cased value when unknown).
-    pub nationality: Option<String>,
-    /// Normalised phones.
-    pub phones: Vec<Phone>,
+    /// Hash of the ISO alpha-2 code (or of the upper-cased value when unknown).
+    pub nationality: Option<u64>,
+    /// Normalised phones, as hashes (two kept inline).
+    pub phones: SmallVec<[PhoneKey; 2]>,
     /// Folded passport number.
-    pub passport: Option<String>,
+    pub passport: Option<DocNo>,
     /// Folded id number.
-    pub id_no: Option<String>,
+    pub id_no: Option<DocNo>,
     /// Hashes of normalised handles.
     pub handles: Vec<u64>,
     /// Hashes of address words, sorted, deduplicated.
     pub address: Vec<u64>,
-    /// Postcode, folded.
-    pub postcode: Option<String>,
-    /// Last seen place, folded.
-    pub place: Option<String>,
+    /// Hash of the folded postcode.
+    pub postcode: Option<u64>,
+    /// Last seen place: hash of the folded text, and the text (for similar spellings).
+    pub place: Option<(u64, Box<str>)>,
 }
 
 fn opt(s: &Option<String>) -> Option<&str> {
@@ -118,10 +122,10 @@ pub fn prepare(rec: &PersonRecord, strict: bool) -> Result<Prepared, FieldError>
         }
         Some(Err(_)) => None,
     };
-    let mut phones = Vec::new();
+    let mut phones = SmallVec::new();
     for p in rec.phones.iter().take(MAX_LIST) {
         match ident::parse_phone(p, region) {
-            Ok(Some(p)) => phones.push(p),
+            Ok(Some(p)) => phones.push(PhoneKey::of(&p)),
             Ok(None) => {}
             Err(e) if strict => {
                 return Err(FieldError {
@@ -132,7 +136,12 @@ pub fn prepare(rec: &PersonRecord, strict: bool) -> Result<Prepared, FieldError>
             Err(_) => {}
         }
     }
-    let doc = |s: &Option<String>| opt(s).map(ident::fold_document).filter(|d| !d.is_empty());
+    let doc = |s: &Option<String>| {
+        opt(s)
+            .map(ident::fold_document)
+            .filter(|d| !d.is_empty())
+            .map(|d| DocNo::new(&d))
+    };
     let handles = rec
         .handles
         .iter()
@@ -167,13 +176,13 @@ pub fn prepare(rec: &PersonRecord, strict: bool) -> Result<Prepared, FieldError>
         names,
         sex: opt(&rec.sex).and_then(ident::sex),
         dob,
-        nationality,
+        nationality: nationality.as_deref().map(|n| tagged(22, n)),
         phones,
         passport: doc(&rec.passport_no),
         id_no: doc(&rec.id_no),
         handles,
         address,
-        postcode: squash(&rec.postcode).map(|p| p.replace(' ', "")),
-        place: squash(&rec.last_seen_place),
+        postcode: squash(&rec.postcode).map(|p| tagged(23, &p.replace(' ', ""))),
+        place: squash(&rec.last_seen_place).map(|p| (tagged(24, &p), p.into_boxed_str())),
     })
 }

@@ -167,7 +167,9 @@ fn vowel_class(run: &[u8], initial: bool, last: bool) -> &'static str {
         "u" | "oo" | "ou" | "uu" | "ue" | "oe" | "eu" => "u",
         "o" | "oh" | "or" => "o",
         "a" | "aa" | "ah" | "ar" => "a",
-        "e" | "ae" if !last => "e",
+        // Thai แ-ว is "aeo" in RTGS and "aew" in English spellings (แก้ว Kaeo / Kaew).
+        "e" | "ae" | "aeo" if !last => "e",
+        "aeo" => "e",
         "e" => "e",
         "ai" | "ay" | "ae" | "aai" | "aey" | "aye" | "aii" => "ai",
         "au" | "ao" | "aw" | "aau" | "ow" => "au",
@@ -297,6 +299,8 @@ mod tests {
             ("phetkhao", "pechkao"),
             ("sirichai", "seerichai"),
             ("boonmee", "bunmi"),
+            ("kaeomani", "kaewmanee"),
+            ("kaeo", "kaew"),
         ] {
             assert_eq!(phonetic_key(a), phonetic_key(b), "{a} {b}");
         }

@@ -54,10 +54,11 @@ fn dedupe_f1_on_generated_set_holds() {
         "precision {p:.4} recall {r:.4} F1 {f1:.4} compared {}",
         result.compared
     );
-    // Recorded 0.988 (precision 0.993, recall 0.983) with the realistic name pools of
-    // `synth::pools` (0.989 on the earlier small pools). Raised from 0.93 when the generator
-    // stopped producing duplicates that share nothing but a name (see `synth::persons`).
-    const RECORDED_F1: f64 = 0.985;
+    // Recorded 0.9887 (precision 0.9927, recall 0.9848) after the name-variation and
+    // capture-recapture prior changes of 2026-11-26 (0.988 before, with the realistic name pools
+    // of `synth::pools`). Raised from 0.93 when the generator stopped producing duplicates that
+    // share nothing but a name (see `synth::persons`), and from 0.985 to 0.986.
+    const RECORDED_F1: f64 = 0.986;
     assert!(
         f1 >= RECORDED_F1,
         "F1 {f1:.4} fell below the recorded {RECORDED_F1}"

@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use homeward_match::{PersonRecord, prepare};
 use serde::Serialize;
 
@@ -20,6 +20,9 @@ pub const MAX_ROWS: usize = 200_000;
 pub const MAX_CELL: usize = 500;
 /// Most columns read.
 pub const MAX_COLUMNS: usize = 200;
+/// Most filled cells read from one list (a hostile file cannot make the
+/// reader allocate more than about this many strings).
+pub const MAX_CELLS: usize = 4_000_000;
 
 /// A person field a column can be mapped to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -199,6 +202,9 @@ pub enum SheetError {
     /// Too many rows.
     #[error("more than {MAX_ROWS} rows; split the list")]
     TooManyRows,
+    /// Too many filled cells.
+    #[error("more than {MAX_CELLS} filled cells; split the list or remove unused columns")]
+    TooManyCells,
     /// No column gives a name or a document number.
     #[error("no column gives a name or a document number; map one (e.g. full_name=YOUR_COLUMN)")]
     NoIdentifyingColumn,
@@ -256,23 +262,32 @@ fn decode(bytes: &[u8], label: Option<&str>) -> Result<(String, String), SheetEr
     }
 }
 
-/// The delimiter of the header line: the most frequent of tab, comma,
-/// semicolon and bar outside quotes (tab wins ties: pasted cells).
+/// The delimiter: of tab, comma, semicolon and bar (outside quotes), the
+/// one most often found on a single line among the top lines (a title above
+/// the header has few or none); tab wins ties (pasted cells).
 fn sniff(text: &str) -> char {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let mut best = (',', 0);
     for d in ['\t', ',', ';', '|'] {
-        let mut quoted = false;
-        let mut n = 0;
-        for c in first.chars() {
-            if c == '"' {
-                quoted = !quoted;
-            } else if c == d && !quoted {
-                n += 1;
-            }
-        }
-        if n > best.1 {
-            best = (d, n);
+        let most = text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .take(HEADER_SEARCH)
+            .map(|line| {
+                let mut quoted = false;
+                let mut n = 0;
+                for c in line.chars() {
+                    if c == '"' {
+                        quoted = !quoted;
+                    } else if c == d && !quoted {
+                        n += 1;
+                    }
+                }
+                n
+            })
+            .max()
+            .unwrap_or(0);
+        if most > best.1 {
+            best = (d, most);
         }
     }
     best.0
@@ -285,36 +300,50 @@ fn read_delimited(text: &str, encoding: String) -> Result<Table, SheetError> {
         .has_headers(false)
         .delimiter(u8::try_from(delimiter).unwrap_or(b','))
         .from_reader(text.as_bytes());
-    // Lines as the user sees them (the reader skips blank lines in its count).
-    let breaks: Vec<usize> = text
-        .bytes()
-        .enumerate()
-        .filter(|(_, b)| *b == b'\n')
-        .map(|(i, _)| i)
-        .collect();
+    // Lines as the user sees them (the reader skips blank lines in its
+    // count): breaks counted from one record's position to the next, a CR
+    // alone (old Mac files) counting as one.
     let raw = text.as_bytes();
-    let line_at = |byte: u64| {
+    let mut seen = (0usize, 1usize);
+    let mut line_at = |byte: u64| {
+        let mut at = usize::try_from(byte).unwrap_or(usize::MAX).min(raw.len());
         // A record's position may be that of blank lines skipped before it.
-        let mut at = usize::try_from(byte).unwrap_or(usize::MAX);
         while raw.get(at).is_some_and(|b| matches!(b, b'\n' | b'\r')) {
             at += 1;
         }
-        breaks.partition_point(|b| *b < at) + 1
+        if at < seen.0 {
+            seen = (0, 1);
+        }
+        let chunk = &raw[seen.0..at];
+        let breaks = chunk
+            .iter()
+            .enumerate()
+            .filter(|(i, b)| **b == b'\n' || (**b == b'\r' && chunk.get(i + 1) != Some(&b'\n')))
+            .count();
+        seen = (at, seen.1 + breaks);
+        seen.1
     };
     let mut lines = Vec::new();
+    let mut budget = MAX_CELLS;
     for rec in rdr.records() {
         let rec = rec.map_err(|e| SheetError::Malformed {
             line: e.position().map_or(0, |p| line_at(p.byte())),
             message: e.to_string(),
         })?;
         let line = rec.position().map_or(0, |p| line_at(p.byte()));
-        let cells: Vec<String> = rec.iter().take(MAX_COLUMNS).map(cell_text).collect();
-        if cells.iter().all(String::is_empty) {
+        let mut cells: Vec<String> = rec.iter().take(MAX_COLUMNS).map(cell_text).collect();
+        while cells.last().is_some_and(String::is_empty) {
+            cells.pop();
+        }
+        if cells.is_empty() {
             continue;
         }
         if lines.len() > MAX_ROWS {
             return Err(SheetError::TooManyRows);
         }
+        budget = budget
+            .checked_sub(cells.len())
+            .ok_or(SheetError::TooManyCells)?;
         lines.push((line, cells));
     }
     let (headers, rows) = split_header(lines)?;
@@ -357,14 +386,9 @@ fn split_header(lines: Vec<(usize, Vec<String>)>) -> Result<(Vec<String>, Vec<Ro
     Ok((headers, rows))
 }
 
-/// Makes every row as long as the longest (the header's length at least).
-fn pad(mut rows: Vec<Row>, min: usize) -> Vec<Row> {
-    let width = rows
-        .iter()
-        .map(|r| r.cells.len())
-        .max()
-        .unwrap_or(0)
-        .max(min);
+/// Makes every row as long as the header: cells beyond it have no column
+/// to be read as.
+fn pad(mut rows: Vec<Row>, width: usize) -> Vec<Row> {
     for r in &mut rows {
         r.cells.resize(width, String::new());
     }
@@ -373,21 +397,22 @@ fn pad(mut rows: Vec<Row>, min: usize) -> Vec<Row> {
 
 /// A cell as text: dates as ISO dates (Excel keeps them as serial numbers
 /// with a date format), whole numbers without a decimal point.
-fn xlsx_cell(d: &Data) -> String {
+fn xlsx_cell(d: &DataRef<'_>) -> String {
     match d {
-        Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => cell_text(s),
-        Data::Int(i) => i.to_string(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Bool(b) => b.to_string(),
-        Data::DateTime(dt) if dt.is_datetime() => {
+        DataRef::Empty | DataRef::Error(_) => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+            cell_text(s.split('T').next().unwrap_or(s))
+        }
+        DataRef::SharedString(s) => cell_text(s),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Bool(b) => b.to_string(),
+        DataRef::DateTime(dt) if dt.is_datetime() => {
             let (y, m, d, ..) = dt.to_ymd_hms_milli();
             format!("{y:04}-{m:02}-{d:02}")
         }
-        Data::DateTime(dt) => dt.as_f64().to_string(),
-        Data::DateTimeIso(s) => cell_text(s.split('T').next().unwrap_or(s)),
-        Data::DurationIso(s) => cell_text(s),
+        DataRef::DateTime(dt) => dt.as_f64().to_string(),
     }
 }
 
@@ -400,75 +425,111 @@ fn read_xlsx(bytes: &[u8], opts: &ReadOptions) -> Result<Table, SheetError> {
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let mut chosen = None;
-    for name in &sheets {
-        if wanted.is_some_and(|w| w != name) {
+    if let Some(w) = wanted
+        && !sheets.iter().any(|s| s == w)
+    {
+        return Err(SheetError::NoSheet(w.chars().take(80).collect()));
+    }
+    for name in sheets
+        .iter()
+        .filter(|n| wanted.is_none_or(|w| w == n.as_str()))
+    {
+        let cells = sheet_cells(&mut wb, name)?;
+        if cells.is_empty() && wanted.is_none() {
             continue;
         }
-        let range = wb
-            .worksheet_range(name)
-            .map_err(|e| SheetError::Workbook(e.to_string()))?;
-        if wanted.is_some() || range.cells().any(|(_, _, d)| !matches!(d, Data::Empty)) {
-            chosen = Some((name.clone(), range));
-            break;
+        let regions = wb.merge_cells_by_sheet_name(name).unwrap_or_default();
+        let lines = fill_merged(cells, &regions)?;
+        let (headers, rows) = split_header(lines)?;
+        return Ok(Table {
+            format: Format::Xlsx,
+            encoding: "UTF-8".into(),
+            delimiter: None,
+            sheets: sheets.clone(),
+            sheet: Some(name.clone()),
+            rows: pad(rows, headers.len()),
+            headers,
+        });
+    }
+    Err(SheetError::Empty)
+}
+
+/// The filled cells of a sheet, row by row (0-based row, then cells by
+/// column), read as a stream: a sheet's declared size is never allocated,
+/// and rows, columns and cells past the limits are refused or dropped.
+fn sheet_cells(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    name: &str,
+) -> Result<std::collections::BTreeMap<u32, Vec<(u32, String)>>, SheetError> {
+    let mut reader = wb
+        .worksheet_cells_reader(name)
+        .map_err(|e| SheetError::Workbook(e.to_string()))?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<(u32, String)>> = Default::default();
+    let mut budget = MAX_CELLS;
+    while let Some(cell) = reader
+        .next_cell()
+        .map_err(|e| SheetError::Workbook(e.to_string()))?
+    {
+        let (r, c) = cell.get_position();
+        if c as usize >= MAX_COLUMNS {
+            continue;
         }
+        let v = xlsx_cell(cell.get_value());
+        if v.is_empty() {
+            continue;
+        }
+        budget = budget.checked_sub(1).ok_or(SheetError::TooManyCells)?;
+        if rows.len() > MAX_ROWS + HEADER_SEARCH && !rows.contains_key(&r) {
+            return Err(SheetError::TooManyRows);
+        }
+        rows.entry(r).or_default().push((c, v));
     }
-    let Some((name, range)) = chosen else {
-        return match wanted {
-            Some(w) => Err(SheetError::NoSheet(w.chars().take(80).collect())),
-            None => Err(SheetError::Empty),
+    Ok(rows)
+}
+
+/// Rows as lines (1-based sheet row, cells from column A). A merged cell
+/// holds its value in its top-left cell only: the value is given to every
+/// cell of the region that is in a row with data (a nationality or a date
+/// merged down a group), within the cell budget.
+fn fill_merged(
+    mut rows: std::collections::BTreeMap<u32, Vec<(u32, String)>>,
+    regions: &[calamine::Dimensions],
+) -> Result<Vec<(usize, Vec<String>)>, SheetError> {
+    let mut budget = MAX_CELLS.saturating_sub(rows.values().map(Vec::len).sum());
+    for m in regions {
+        let Some(v) = rows
+            .get(&m.start.0)
+            .and_then(|r| r.iter().find(|(c, _)| *c == m.start.1))
+            .map(|(_, v)| v.clone())
+        else {
+            continue;
         };
-    };
-    let (top, left) = range.start().unwrap_or((0, 0));
-    let (height, width) = range.get_size();
-    if height.saturating_sub(1) > MAX_ROWS {
-        return Err(SheetError::TooManyRows);
-    }
-    let width = width.min(MAX_COLUMNS);
-    let mut grid: Vec<Vec<String>> = range
-        .rows()
-        .map(|r| r.iter().take(width).map(xlsx_cell).collect())
-        .collect();
-    // A merged cell holds its value in its top-left cell only: give it to
-    // every cell of the region (a nationality or a date merged down a group).
-    if let Ok(regions) = wb.merge_cells_by_sheet_name(&name) {
-        for m in regions {
-            let (r0, c0) = (
-                (m.start.0.saturating_sub(top)) as usize,
-                (m.start.1.saturating_sub(left)) as usize,
-            );
-            let (r1, c1) = (
-                (m.end.0.saturating_sub(top)) as usize,
-                (m.end.1.saturating_sub(left)) as usize,
-            );
-            let Some(v) = grid.get(r0).and_then(|r| r.get(c0)).cloned() else {
-                continue;
-            };
-            for row in grid.iter_mut().take(r1 + 1).skip(r0) {
-                for cell in row.iter_mut().take(c1 + 1).skip(c0) {
-                    if cell.is_empty() {
-                        cell.clone_from(&v);
-                    }
+        let last_col = m.end.1.min(MAX_COLUMNS as u32 - 1);
+        for (_, cells) in rows.range_mut(m.start.0..=m.end.0) {
+            for c in m.start.1..=last_col {
+                if !cells.iter().any(|(x, _)| *x == c) {
+                    budget = budget.checked_sub(1).ok_or(SheetError::TooManyCells)?;
+                    cells.push((c, v.clone()));
                 }
             }
         }
     }
-    let lines: Vec<(usize, Vec<String>)> = grid
-        .into_iter()
-        .enumerate()
-        .map(|(i, cells)| (i + top as usize + 1, cells))
-        .filter(|(_, cells)| cells.iter().any(|c| !c.is_empty()))
-        .collect();
-    let (headers, rows) = split_header(lines)?;
-    Ok(Table {
-        format: Format::Xlsx,
-        encoding: "UTF-8".into(),
-        delimiter: None,
-        sheets,
-        sheet: Some(name),
-        rows: pad(rows, headers.len()),
-        headers,
-    })
+    // Empty cells between filled ones are strings too: they count.
+    let mut budget = MAX_CELLS;
+    let mut lines = Vec::with_capacity(rows.len());
+    for (r, mut cells) in rows {
+        cells.sort_by_key(|(c, _)| *c);
+        let width = cells.last().map_or(0, |(c, _)| *c as usize + 1);
+        budget = budget.checked_sub(width).ok_or(SheetError::TooManyCells)?;
+        let mut line = vec![String::new(); width];
+        for (c, v) in cells {
+            if let Some(slot) = line.get_mut(c as usize) {
+                *slot = v;
+            }
+        }
+        lines.push((r as usize + 1, line));
+    }
+    Ok(lines)
 }
 
 /// The field a header names, by common names in the region's languages; a
@@ -718,7 +779,7 @@ pub fn read_people(table: &Table, mapping: &[Option<Column>]) -> Result<Reading,
         }
         // Drop what the engine cannot read, one field at a time.
         let mut checked = None;
-        for _ in 0..4 {
+        for _ in 0..5 {
             match prepare(&r, true) {
                 Ok(p) => {
                     checked = Some(p);

@@ -255,3 +255,52 @@ fn a_title_above_the_header_is_skipped_in_text_too() {
     assert_eq!(t.headers, vec!["Who", "Born", "From"]);
     assert_eq!(t.rows.len(), 1);
 }
+
+#[test]
+fn hostile_workbooks_are_refused_without_allocating_their_declared_size() {
+    // Two cells a whole sheet apart: a dense read would ask for 17 billion.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Name").unwrap();
+    ws.write_string(1, 0, "Min Zaw").unwrap();
+    ws.write_string(1_048_575, 16_383, "far away").unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let t = read_table(&bytes, &ReadOptions::default()).unwrap();
+    assert_eq!(
+        t.headers,
+        vec!["Name"],
+        "columns past the limit are dropped"
+    );
+    assert_eq!(
+        t.rows.len(),
+        1,
+        "a row with nothing in the read columns is no row"
+    );
+    // A merged region over the whole sheet fills only rows with data.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "Name").unwrap();
+    ws.write_string(0, 1, "Nationality").unwrap();
+    ws.write_string(1, 0, "Min Zaw").unwrap();
+    ws.merge_range(1, 1, 3_000, 40, "MM", &XFormat::new())
+        .unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    let t = read_table(&bytes, &ReadOptions::default()).unwrap();
+    assert_eq!(t.rows.len(), 1);
+    assert_eq!(t.rows[0].cells, vec!["Min Zaw", "MM"]);
+}
+
+#[test]
+fn the_delimiter_is_found_below_a_title_and_old_mac_lines_are_counted() {
+    let t = table("Handover, 20 Nov (synthetic)\nName;DOB;Nationality\nMin Zaw;1994;MM\n");
+    assert_eq!(t.delimiter, Some(';'));
+    assert_eq!(t.headers, vec!["Name", "DOB", "Nationality"]);
+    let t = table("Name,DOB\rMin Zaw,1994\rAung Aung,1990\r");
+    assert_eq!(
+        t.rows.iter().map(|r| r.line).collect::<Vec<_>>(),
+        vec![2, 3]
+    );
+    // Rows wider than the header keep only the header's columns.
+    let t = table(&format!("Name\nMin Zaw{}\n", ",".repeat(190)));
+    assert_eq!(t.rows[0].cells.len(), 1);
+}

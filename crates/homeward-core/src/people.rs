@@ -64,6 +64,19 @@ pub fn person_record(case: &Case, p: &Person) -> PersonRecord {
     }
 }
 
+/// Indexes a record; a birth date or phone the engine cannot read is left
+/// out rather than the person.
+fn insert_lenient(ix: &mut MatchIndex, r: &PersonRecord) {
+    if ix.insert(r).is_err() {
+        let mut lenient = r.clone();
+        lenient.birth_date = None;
+        lenient.phones.clear();
+        if ix.insert(&lenient).is_err() {
+            ix.remove(&r.record_id);
+        }
+    }
+}
+
 #[derive(Default)]
 struct State {
     index: Option<MatchIndex>,
@@ -120,14 +133,7 @@ impl PeopleIndex {
                 .index
                 .get_or_insert_with(|| MatchIndex::new(Model::default_model()));
             for r in &records {
-                // A birth date or phone the engine cannot read is left out
-                // of the index rather than failing intake.
-                if ix.insert(r).is_err() {
-                    let mut lenient = r.clone();
-                    lenient.birth_date = None;
-                    lenient.phones.clear();
-                    let _ = ix.insert(&lenient);
-                }
+                insert_lenient(ix, r);
             }
             st.last = after;
             if !full {
@@ -145,10 +151,7 @@ impl PeopleIndex {
         if let Ok(mut st) = self.state.write()
             && let Some(ix) = st.index.as_mut()
         {
-            let r = person_record(case, person);
-            if ix.insert(&r).is_err() {
-                ix.remove(&r.record_id);
-            }
+            insert_lenient(ix, &person_record(case, person));
         }
     }
 

@@ -66,6 +66,8 @@ pub struct MergeChange {
 pub struct UnmergeChange {
     /// The merge undone (as it was before).
     pub merge: Merge,
+    /// `into_case`'s search text after the unmerge (from the names it keeps).
+    pub into_search_text: String,
     /// Who undoes it.
     pub by: UserId,
     /// When.
@@ -304,7 +306,8 @@ pub trait Store: Send + Sync + 'static {
     async fn merge_cases(&self, change: &MergeChange, audit: AuditDraft) -> StoreResult<bool>;
 
     /// Undoes a merge (see [`UnmergeChange`]). False (nothing written) when
-    /// it was already undone or `from_case` is no longer `duplicate`.
+    /// it was already undone, `from_case` is no longer `duplicate`, or
+    /// either case has been purged under the retention period.
     async fn unmerge_cases(&self, change: &UnmergeChange, audit: AuditDraft) -> StoreResult<bool>;
 
     /// A merge by id.

@@ -16,6 +16,19 @@ use crate::{Out, SqlStore, append, db};
 const MERGE_COLUMNS: &str = "id, into_case, from_case, from_state, from_resume_state, reports, \
      into_search_text, reason, created_by, created_ms, undone_by, undone_ms, undo_reason";
 
+/// Whether a case's personal data has been purged under the retention period.
+async fn purged(tx: &mut AnyConnection, id: CaseId) -> Result<bool, StoreError> {
+    let row = sqlx::query("SELECT purged_ms FROM cases WHERE id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+    Ok(match row {
+        Some(r) => get::<Option<i64>>(&r, "purged_ms")?.is_some(),
+        None => true,
+    })
+}
+
 /// The person tables a merge copies, with their columns after
 /// `(person_id, position)`.
 const PARTS: [(&str, &str); 3] = [
@@ -37,7 +50,6 @@ fn merge_row(row: &AnyRow) -> Result<Merge, StoreError> {
         from_resume_state: parse_opt(row, "from_resume_state")?,
         reports: serde_json::from_str(&reports)
             .map_err(|e| StoreError::Corrupt(format!("reports: {e}")))?,
-        into_search_text: get(row, "into_search_text")?,
         reason: get(row, "reason")?,
         created_by: parse(row, "created_by")?,
         created_ms: get(row, "created_ms")?,
@@ -136,7 +148,9 @@ impl SqlStore {
                     .bind(m.from_state.as_str())
                     .bind(m.from_resume_state.map(|s| s.as_str()))
                     .bind(serde_json::to_string(&m.reports).map_err(|e| StoreError::Corrupt(e.to_string()))?)
-                    .bind(m.into_search_text.clone())
+                    // Column kept for old rows; names are not copied here (they would
+                    // outlive the retention purge).
+                    .bind(String::new())
                     .bind(m.reason.clone())
                     .bind(m.created_by.to_string())
                     .bind(m.created_ms)
@@ -169,7 +183,11 @@ impl SqlStore {
                     else {
                         return Ok(Out::Flag(false));
                     };
-                    if from.state != CaseState::Duplicate || into.state == CaseState::Duplicate {
+                    if from.state != CaseState::Duplicate
+                        || lifecycle::is_final(into.state)
+                        || purged(tx, into.id).await?
+                        || purged(tx, from.id).await?
+                    {
                         return Ok(Out::Flag(false));
                     }
                     let n = sqlx::query(
@@ -216,7 +234,7 @@ impl SqlStore {
                     .execute(&mut *tx)
                     .await
                     .map_err(db)?;
-                    set_search_text(tx, into.id, &m.into_search_text, change.at_ms).await?;
+                    set_search_text(tx, into.id, &change.into_search_text, change.at_ms).await?;
                     for t in &change.transitions {
                         insert_transition(tx, t).await?;
                     }

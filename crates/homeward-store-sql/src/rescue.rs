@@ -13,11 +13,12 @@ use crate::{Arg, Out, SqlStore, db};
 const MATCH_COLUMNS: &str = "m.id, m.list_id, m.row_no, m.row_text, m.case_id, m.owner_org, \
      m.probability, m.explanation, m.strength, m.status, m.decided_by, m.decided_ms, \
      l.org_id AS l_org, l.name AS l_name, l.file_sha256, l.rows_read, l.unusable, l.release_mode, \
-     l.created_by AS l_by, l.created_ms AS l_ms, l.withdrawn_ms AS l_wms, l.withdrawn_by AS l_wby";
+     l.created_by AS l_by, l.created_ms AS l_ms, l.withdrawn_ms AS l_wms, l.withdrawn_by AS l_wby, \
+     (SELECT f.file_name FROM rescue_list_files f WHERE f.list_id = l.id) AS l_file";
 
 const LIST_COLUMNS: &str = "id AS list_id, org_id AS l_org, name AS l_name, file_sha256, rows_read, \
      unusable, release_mode, created_by AS l_by, created_ms AS l_ms, withdrawn_ms AS l_wms, \
-     withdrawn_by AS l_wby";
+     withdrawn_by AS l_wby, (SELECT f.file_name FROM rescue_list_files f WHERE f.list_id = rescue_lists.id) AS l_file";
 
 fn list_row(r: &AnyRow) -> Result<RescueList, StoreError> {
     let rows: i64 = get(r, "rows_read")?;
@@ -34,6 +35,7 @@ fn list_row(r: &AnyRow) -> Result<RescueList, StoreError> {
         created_ms: get(r, "l_ms")?,
         withdrawn_ms: get(r, "l_wms")?,
         withdrawn_by: parse_opt(r, "l_wby")?,
+        file_name: get(r, "l_file")?,
     })
 }
 

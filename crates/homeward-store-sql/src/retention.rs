@@ -71,6 +71,16 @@ impl SqlStore {
                     if n != 1 {
                         return Ok(Out::Flag(false));
                     }
+                    // Merge records keep no names or free text past retention.
+                    sqlx::query(
+                        "UPDATE case_merges SET into_search_text = '', reason = $1, undo_reason = NULL \
+                         WHERE into_case = $2 OR from_case = $2",
+                    )
+                    .bind(p.marker.clone())
+                    .bind(case.clone())
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db)?;
                     for table in ["person_names", "documents", "contacts"] {
                         sqlx::query(&format!("DELETE FROM {table} WHERE person_id = $1"))
                             .bind(person.clone())

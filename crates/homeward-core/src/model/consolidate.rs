@@ -21,8 +21,6 @@ pub struct Merge {
     pub from_resume_state: Option<CaseState>,
     /// The reports moved to `into_case` (moved back by unmerging).
     pub reports: Vec<ReportId>,
-    /// `into_case`'s search text before (restored by unmerging).
-    pub into_search_text: String,
     /// Why.
     pub reason: String,
     /// Who.

@@ -244,6 +244,8 @@ pub struct RescueList {
     pub withdrawn_ms: Option<i64>,
     /// Withdrawn by.
     pub withdrawn_by: Option<UserId>,
+    /// The kept file's name (none: no file kept; empty: pasted text).
+    pub file_name: Option<String>,
 }
 
 /// The file a list was read from, as received.

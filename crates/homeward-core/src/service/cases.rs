@@ -23,6 +23,15 @@ use crate::{Actor, CoreError, CoreResult, lifecycle};
 /// Largest page of a case list.
 pub const MAX_PAGE: u32 = 200;
 
+/// What a case's names are searched by.
+pub(crate) fn search_text(names: &[PersonName]) -> String {
+    names
+        .iter()
+        .map(|n| normalise::fold(&n.text))
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
 pub(crate) fn require_write(actor: &Actor, action: &'static str) -> CoreResult<()> {
     if actor.role.can_write_cases() {
         Ok(())
@@ -247,12 +256,7 @@ impl Homeward {
             .ok_or(CoreError::Unauthenticated)?;
         let year = time::OffsetDateTime::now_utc().year();
         let display = display_name(&person.names);
-        let search_text = person
-            .names
-            .iter()
-            .map(|n| normalise::fold(&n.text))
-            .collect::<Vec<_>>()
-            .join(" | ");
+        let search_text = search_text(&person.names);
         let case = Case {
             id: case_id,
             reference: format!("{}-{year}-", org.country),
@@ -512,6 +516,10 @@ impl Homeward {
             return Err(CoreError::Conflict(
                 "the case changed while you were looking at it; reload and try again".into(),
             ));
+        }
+        if lifecycle::is_final(input.to) {
+            // Closed cases are no one's duplicate any more.
+            self.people.remove(id);
         }
         Ok(())
     }

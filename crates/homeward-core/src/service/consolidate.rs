@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use homeward_types::wire::{
     MatchFieldView, MergeInput, MergeView, PossibleDuplicate, UnmergeInput,
 };
-use homeward_types::{CaseId, CaseState, GrantField, MergeId, OrgId, UserId};
+use homeward_types::{CaseId, CaseState, MergeId, OrgId, UserId};
 use serde_json::json;
 
 use super::cases::require_write;
@@ -89,8 +89,11 @@ impl Homeward {
             } else {
                 Vec::new()
             };
+            // Only cases the reporter fully sees are shown: the explanation
+            // speaks of every field (a document, a birth date), which a
+            // grant of names alone does not cover.
             let seen = self.case_sight(actor, other, &requests).await?;
-            if seen.shows(GrantField::Names) {
+            if seen == Sight::Full {
                 out.duplicates.push(PossibleDuplicate {
                     case_id: other.id,
                     reference: other.reference.clone(),
@@ -108,8 +111,7 @@ impl Homeward {
                             weight: f.weight,
                         })
                         .collect(),
-                    mergeable: seen == Sight::Full
-                        && other.org_id == case.org_id
+                    mergeable: other.org_id == case.org_id
                         && !lifecycle::is_final(case.state)
                         && actor.role.can_write_cases(),
                 });
@@ -195,7 +197,6 @@ impl Homeward {
             from_state: from_b.case.state,
             from_resume_state: from_b.case.resume_state,
             reports: from_b.reports.iter().map(|r| r.id).collect(),
-            into_search_text: into_b.case.search_text.clone(),
             reason: reason.clone(),
             created_by: actor.user_id,
             created_ms: now,
@@ -289,6 +290,25 @@ impl Homeward {
                 into.reference
             )));
         }
+        if lifecycle::is_final(into.state) {
+            return Err(CoreError::Conflict(format!(
+                "{} is {}; a merge is undone only while the case is open",
+                into.reference,
+                into.state.label()
+            )));
+        }
+        // The absorbing case's search text, from the names it keeps.
+        let into_names = self
+            .store
+            .case_bundle(merge.into_case)
+            .await?
+            .map(|b| b.person.names)
+            .unwrap_or_default();
+        let kept: Vec<_> = into_names
+            .into_iter()
+            .filter(|n| n.merged_from != Some(merge.from_case))
+            .collect();
+        let into_search_text = super::cases::search_text(&kept);
         let reason = reason.unwrap_or_default();
         let now = now_ms();
         let transitions = vec![
@@ -316,6 +336,7 @@ impl Homeward {
         );
         let change = UnmergeChange {
             merge: merge.clone(),
+            into_search_text,
             by: actor.user_id,
             at_ms: now,
             reason,
@@ -323,7 +344,9 @@ impl Homeward {
         };
         if !self.store.unmerge_cases(&change, audit).await? {
             return Err(CoreError::Conflict(
-                "the cases changed while you were looking at them; reload and try again".into(),
+                "the cases changed while you were looking at them, or one was purged under the \
+                 retention period; nothing was undone"
+                    .into(),
             ));
         }
         self.reindex(merge.into_case).await?;

@@ -212,6 +212,7 @@ impl Homeward {
             created_ms: now_ms(),
             withdrawn_ms: None,
             withdrawn_by: None,
+            file_name: input.file.as_ref().map(|f| f.name.clone()),
         };
         let mut matches = Vec::new();
         for (row, hit) in best.iter().enumerate() {
@@ -372,7 +373,6 @@ impl Homeward {
     }
 
     async fn list_view(&self, l: &RescueList, matches: &[ListMatch]) -> CoreResult<RescueListView> {
-        let file = self.store.list_file(l.id).await?;
         Ok(RescueListView {
             id: l.id,
             name: l.name.clone(),
@@ -384,7 +384,7 @@ impl Homeward {
             release_mode: l.release_mode,
             uploaded_at: rfc3339(l.created_ms),
             file_sha256: l.file_sha256.clone(),
-            file_name: file.map(|f| f.name),
+            file_name: l.file_name.clone(),
             withdrawn_at: l.withdrawn_ms.map(rfc3339),
         })
     }

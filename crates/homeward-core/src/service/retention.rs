@@ -90,6 +90,7 @@ impl Homeward {
                     at_ms: now_ms(),
                 };
                 if self.store.purge_case(&purge, audit).await? {
+                    self.people.remove(purge.case_id);
                     purged += 1;
                 }
             }

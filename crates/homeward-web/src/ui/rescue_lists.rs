@@ -57,6 +57,8 @@ struct Upload {
 
 struct Job {
     org: OrgId,
+    /// Size of the list's file (counted against the staging limit while it runs).
+    bytes: usize,
     created: Instant,
     name: String,
     progress: Arc<ReconcileProgress>,
@@ -82,8 +84,15 @@ impl Inner {
             .retain(|_, j| j.result.is_none() || j.created.elapsed() < KEEP);
     }
 
+    /// Bytes held: uploads waiting, and lists being reconciled.
     fn staged_bytes(&self) -> usize {
-        self.uploads.values().map(|u| u.bytes.len()).sum()
+        self.uploads.values().map(|u| u.bytes.len()).sum::<usize>()
+            + self
+                .jobs
+                .values()
+                .filter(|j| j.result.is_none())
+                .map(|j| j.bytes)
+                .sum::<usize>()
     }
 }
 
@@ -372,7 +381,8 @@ fn preview_of(u: &Upload) -> Preview {
 
 /// The upload `id` of the user, as a snapshot.
 fn staged(state: &AppState, user: &WebUser, id: &str) -> Option<Upload> {
-    let inner = state.rescue.inner.lock().ok()?;
+    let mut inner = state.rescue.inner.lock().ok()?;
+    inner.expire();
     let u = inner.uploads.get(id)?;
     (u.org == user.actor.org_id && u.user == user.actor.user_id).then(|| Upload {
         org: u.org,
@@ -636,21 +646,45 @@ async fn start(
         .total
         .store(reading.records.len(), Ordering::Relaxed);
     let job = token();
-    {
-        let Ok(mut inner) = state.rescue.inner.lock() else {
-            return error_response(&CoreError::Conflict("busy; try again".into()));
-        };
-        inner.uploads.remove(id);
-        inner.jobs.insert(
-            job.clone(),
-            Job {
-                org: user.actor.org_id,
-                created: Instant::now(),
-                name: u.name.clone(),
-                progress: progress.clone(),
-                result: None,
-            },
-        );
+    let started = state
+        .rescue
+        .inner
+        .lock()
+        .map(|mut inner| {
+            // One reconciliation at a time per organisation; the upload is
+            // taken out of staging once (a second submit finds it gone).
+            if inner
+                .jobs
+                .values()
+                .any(|j| j.org == user.actor.org_id && j.result.is_none())
+            {
+                return Err(
+                    "another list of your organisation is being reconciled; wait for it to finish",
+                );
+            }
+            if inner.uploads.remove(id).is_none() {
+                return Err("this upload was already reconciled or discarded");
+            }
+            inner.jobs.insert(
+                job.clone(),
+                Job {
+                    org: user.actor.org_id,
+                    bytes: u.bytes.len(),
+                    created: Instant::now(),
+                    name: u.name.clone(),
+                    progress: progress.clone(),
+                    result: None,
+                },
+            );
+            Ok(())
+        })
+        .map_err(|_| ());
+    match started {
+        Ok(Ok(())) => {}
+        Ok(Err(msg)) => {
+            return index_page(state, user, Some(msg), StatusCode::CONFLICT).await;
+        }
+        Err(_) => return error_response(&CoreError::Conflict("busy; try again".into())),
     }
     let hw = state.hw.clone();
     let staging = state.rescue.clone();

@@ -298,6 +298,23 @@ pub async fn duplicates_and_merge(store: Arc<dyn Store>) -> Result<(), Failure> 
                 .any(|t| t.reason.contains("unmerged")),
         "both histories record the unmerge"
     );
+    let search = ok(
+        w.hw.list_cases(
+            &w.hk,
+            crate::model::CaseFilter {
+                text: Some("陈伟杰".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
+        .await,
+        "search",
+    )?;
+    check!(
+        search.items.iter().all(|c| c.id != first.case_id)
+            && search.items.iter().any(|c| c.id == second.case_id),
+        "after the unmerge the merged-in name finds only its own case again"
+    );
     check!(
         matches!(
             w.hw.unmerge(

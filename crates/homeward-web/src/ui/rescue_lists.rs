@@ -41,6 +41,7 @@ const PREVIEW_ROWS: usize = 20;
 /// Issues shown in the preview.
 const PREVIEW_ISSUES: usize = 100;
 
+#[derive(Clone)]
 struct Upload {
     org: OrgId,
     user: UserId,
@@ -356,13 +357,22 @@ struct Preview {
 }
 
 fn preview_of(u: &Upload) -> Preview {
-    let table = people::read_table(
+    preview_with(read_upload(u), u)
+}
+
+/// The upload's bytes as a table, under its encoding and sheet.
+fn read_upload(u: &Upload) -> Result<Table, SheetError> {
+    people::read_table(
         &u.bytes,
         &ReadOptions {
             encoding: u.encoding.clone(),
             sheet: u.sheet.clone(),
         },
-    );
+    )
+}
+
+/// The preview of an already read table under the upload's mapping.
+fn preview_with(table: Result<Table, SheetError>, u: &Upload) -> Preview {
     let mapping = match (&table, &u.mapping) {
         (Ok(t), Some(m)) if m.len() == t.headers.len() => m.clone(),
         (Ok(t), _) => people::guess_mapping(&t.headers),
@@ -383,19 +393,11 @@ fn preview_of(u: &Upload) -> Preview {
 fn staged(state: &AppState, user: &WebUser, id: &str) -> Option<Upload> {
     let mut inner = state.rescue.inner.lock().ok()?;
     inner.expire();
-    let u = inner.uploads.get(id)?;
-    (u.org == user.actor.org_id && u.user == user.actor.user_id).then(|| Upload {
-        org: u.org,
-        user: u.user,
-        created: u.created,
-        file_name: u.file_name.clone(),
-        bytes: u.bytes.clone(),
-        name: u.name.clone(),
-        release_mode: u.release_mode,
-        encoding: u.encoding.clone(),
-        sheet: u.sheet.clone(),
-        mapping: u.mapping.clone(),
-    })
+    inner
+        .uploads
+        .get(id)
+        .filter(|u| u.org == user.actor.org_id && u.user == user.actor.user_id)
+        .cloned()
 }
 
 fn record_cells(r: &PersonRecord) -> [String; 6] {
@@ -570,7 +572,10 @@ pub async fn update_staged(
     if reread {
         // Another encoding or sheet: other headers, so guess again.
         u.mapping = None;
-    } else if let Ok(t) = preview_of(&u).table {
+    }
+    // Read once, under the encoding and sheet now chosen.
+    let table = read_upload(&u);
+    if let (false, Ok(t)) = (reread, &table) {
         let mut mapping = Vec::with_capacity(t.headers.len());
         for i in 0..t.headers.len() {
             let v = f.get(&format!("map_{i}")).map_or("", |v| v.trim());
@@ -588,15 +593,11 @@ pub async fn update_staged(
         }
         u.mapping = Some(mapping);
     }
-    let p = preview_of(&u);
+    let p = preview_with(table, &u);
     if let Ok(mut inner) = state.rescue.inner.lock()
         && let Some(stored) = inner.uploads.get_mut(&id)
     {
-        stored.name.clone_from(&u.name);
-        stored.release_mode = u.release_mode;
-        stored.encoding.clone_from(&u.encoding);
-        stored.sheet.clone_from(&u.sheet);
-        stored.mapping.clone_from(&u.mapping);
+        *stored = u.clone();
     }
     let shell = Shell::of(&state, &user).await;
     if action == "reconcile" && error.is_none() && !reread {

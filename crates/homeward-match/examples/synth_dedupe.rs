@@ -56,6 +56,7 @@ fn main() {
     let t = Instant::now();
     let opts = BatchOptions {
         explain: false,
+        threshold: std::env::var("THRESHOLD").ok().and_then(|t| t.parse().ok()),
         ..Default::default()
     };
     let result = batch::dedupe(&prepared, &Model::default_model(), &opts);
@@ -149,3 +150,6 @@ fn main() {
         }
     }
 }
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -88,16 +88,32 @@ pub fn frequencies(records: &[Prepared]) -> KeyCounts {
     tf
 }
 
-/// Candidate pairs: every pair of records sharing a key whose block holds 2 to `cap` records,
-/// each pair once. Pairs come block by block (not sorted): scoring them in that order keeps
-/// the few records of a block in cache for all of its pairs, where sorted pairs would fetch a
-/// random record from memory for almost every pair.
-fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Vec<u64> {
-    let mut entries: Vec<(u64, u32)> = records
-        .par_iter()
+/// Candidate pairs, in chunks: every pair of records sharing a key whose block holds 2 to `cap`
+/// records, each pair once. Pairs come block by block (not sorted): scoring them in that order
+/// keeps the few records of a block in cache for all of its pairs, where sorted pairs would
+/// fetch a random record from memory for almost every pair. Everything is built in chunks of
+/// known size rather than grown: at a million records the keys are tens of millions of entries,
+/// and growing (copying) vectors that size cost more than making them.
+fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Vec<Vec<u64>> {
+    const CHUNK: usize = 4096;
+    let parts: Vec<Vec<(u64, u32)>> = records
+        .par_chunks(CHUNK)
         .enumerate()
-        .flat_map_iter(|(i, p)| block::keys(p).into_iter().map(move |k| (k, i as u32)))
+        .map(|(c, chunk)| {
+            let mut v = Vec::with_capacity(chunk.len() * 24);
+            let mut keys = Vec::with_capacity(block::MAX_KEYS);
+            for (i, p) in chunk.iter().enumerate() {
+                block::keys_into(p, &mut keys);
+                let r = (c * CHUNK + i) as u32;
+                v.extend(keys.iter().map(|k| (*k, r)));
+            }
+            v
+        })
         .collect();
+    let mut entries: Vec<(u64, u32)> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        entries.extend_from_slice(&part);
+    }
     entries.par_sort_unstable();
     // Blocks are runs of one key; only those of 2..=cap records make pairs.
     let blocks: Vec<(usize, usize)> = (0..entries.len())
@@ -114,8 +130,8 @@ fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Ve
         })
         .filter(|(_, len)| (2..=cap).contains(len))
         .collect();
-    // Each record's keys of such blocks, in key order: a pair is made only in the block of the
-    // smallest key the two records share (so once, without collecting and sorting all pairs).
+    // Each record's blocks (by number, so in key order): a pair is made only in the first
+    // block the two records share (so once, without collecting and sorting all pairs).
     let mut offsets = vec![0u32; records.len() + 1];
     for (start, len) in &blocks {
         for (_, r) in &entries[*start..start + len] {
@@ -126,17 +142,18 @@ fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Ve
         offsets[i + 1] += offsets[i];
     }
     let mut fill = offsets.clone();
-    let mut shared = vec![0u64; offsets[records.len()] as usize];
-    for (start, len) in &blocks {
-        for (k, r) in &entries[*start..start + len] {
-            shared[fill[*r as usize] as usize] = *k;
+    let mut shared = vec![0u32; offsets[records.len()] as usize];
+    for (b, (start, len)) in blocks.iter().enumerate() {
+        for (_, r) in &entries[*start..start + len] {
+            shared[fill[*r as usize] as usize] = b as u32;
             fill[*r as usize] += 1;
         }
     }
     drop(fill);
-    let keys_of = |r: u32| &shared[offsets[r as usize] as usize..offsets[r as usize + 1] as usize];
-    let first_shared = |a: u32, b: u32| -> Option<u64> {
-        let (x, y) = (keys_of(a), keys_of(b));
+    let blocks_of =
+        |r: u32| &shared[offsets[r as usize] as usize..offsets[r as usize + 1] as usize];
+    let first_shared = |a: u32, b: u32| -> Option<u32> {
+        let (x, y) = (blocks_of(a), blocks_of(b));
         let (mut i, mut j) = (0, 0);
         while i < x.len() && j < y.len() {
             match x[i].cmp(&y[j]) {
@@ -149,17 +166,24 @@ fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Ve
     };
     let entries = &entries;
     blocks
-        .par_iter()
-        .flat_map_iter(|(start, len)| {
-            let block = &entries[*start..start + len];
-            let key = block[0].0;
-            block.iter().enumerate().flat_map(move |(x, (_, a))| {
-                block[x + 1..].iter().filter_map(move |(_, b)| {
-                    let cross = split.is_none_or(|s| ((*a as usize) < s) != ((*b as usize) < s));
-                    (cross && a != b && first_shared(*a, *b) == Some(key))
-                        .then(|| u64::from(*a.min(b)) << 32 | u64::from(*a.max(b)))
-                })
-            })
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(c, chunk)| {
+            let mut out = Vec::new();
+            for (k, (start, len)) in chunk.iter().enumerate() {
+                let here = Some((c * CHUNK + k) as u32);
+                let block = &entries[*start..start + len];
+                for (x, (_, a)) in block.iter().enumerate() {
+                    for (_, b) in &block[x + 1..] {
+                        let cross =
+                            split.is_none_or(|s| ((*a as usize) < s) != ((*b as usize) < s));
+                        if cross && a != b && first_shared(*a, *b) == here {
+                            out.push(u64::from(*a.min(b)) << 32 | u64::from(*a.max(b)));
+                        }
+                    }
+                }
+            }
+            out
         })
         .collect()
 }
@@ -257,6 +281,7 @@ fn run(
         clock = std::time::Instant::now();
     };
     let pairs = candidate_pairs(records, split, opts.block_cap.max(2));
+    let compared: usize = pairs.iter().map(Vec::len).sum();
     lap("blocking");
     let n = records.len() as f64;
     let (possible, people) = match split {
@@ -265,10 +290,10 @@ fn run(
     };
     let mut expected: Option<f64> = None;
     if opts.train {
-        let step = (pairs.len() / 200_000).max(1);
-        let sample: Vec<Comparison> = pairs
+        let step = (compared / 200_000).max(1);
+        let sampled: Vec<u64> = pairs.iter().flatten().step_by(step).copied().collect();
+        let sample: Vec<Comparison> = sampled
             .par_iter()
-            .step_by(step)
             .map(|p| compare(&records[(p >> 32) as usize], &records[(*p as u32) as usize]))
             .collect();
         // u from random pairs needs a population where random pairs are almost all non-matches.
@@ -321,6 +346,7 @@ fn run(
     let weights = model.weights();
     let scored: Vec<(u32, u32, f64)> = pairs
         .par_iter()
+        .flat_map_iter(|chunk| chunk.iter())
         .filter_map(|p| {
             let (a, b) = ((p >> 32) as u32, *p as u32);
             let (ra, rb) = (&records[a as usize], &records[b as usize]);
@@ -372,7 +398,7 @@ fn run(
         pairs: out,
         clusters,
         model,
-        compared: pairs.len(),
+        compared,
         timings,
     }
 }

@@ -70,9 +70,9 @@ fn variant_key(t: &Token, which: u8) -> u64 {
         .map_or(primary, |k| k.0)
 }
 
-fn initials(t: &Token) -> Vec<u8> {
+fn initials(t: &Token) -> SmallVec<[u8; 4]> {
     if t.han {
-        let mut v: Vec<u8> = crate::han::readings(t.text.chars().next().unwrap_or(' '))
+        let mut v: SmallVec<[u8; 4]> = crate::han::readings(t.text.chars().next().unwrap_or(' '))
             .map(|r| {
                 r.pinyin
                     .iter()
@@ -89,7 +89,7 @@ fn initials(t: &Token) -> Vec<u8> {
     }
 }
 
-fn name_keys(n: &Name, out: &mut Vec<u64>) {
+fn name_keys(n: &Name, out: &mut SmallVec<[u64; 64]>) {
     let toks: SmallVec<[usize; 8]> = (0..n.tokens.len())
         .filter(|i| !n.tokens[*i].optional && !n.tokens[*i].initial)
         .take(5)
@@ -129,17 +129,33 @@ fn name_keys(n: &Name, out: &mut Vec<u64>) {
 /// Blocking keys of a prepared record, deduplicated, at most [`MAX_KEYS`].
 pub fn keys(p: &Prepared) -> Vec<u64> {
     let mut out = Vec::with_capacity(32);
+    keys_into(p, &mut out);
+    out
+}
+
+/// [`keys`] into `out` (emptied first), so a loop over many records reuses one buffer.
+pub fn keys_into(p: &Prepared, out: &mut Vec<u64>) {
+    out.clear();
     for ph in &p.phones {
         out.push(mix(30, ph.number, 0));
         out.push(ph.tail);
     }
-    // Documents, and their characters sorted (catches transposed digits).
+    // Documents, and each with one half's characters sorted (two transposed characters within
+    // a half keep the other half's key). The whole number's characters sorted would be no key
+    // at scale: a million passports of a letter and seven digits share multisets by the dozen.
     for (tag, d) in [(32, &p.passport), (33, &p.id_no)] {
         if let Some(d) = d {
-            out.push(mix(tag, hash(d.as_bytes()), 0));
-            let mut sorted = *d;
-            sorted.sort_bytes();
-            out.push(mix(tag + 10, hash(sorted.as_bytes()), 0));
+            let b = d.as_bytes();
+            out.push(mix(tag, hash(b), 0));
+            if b.len() >= 4 {
+                let half = b.len() / 2;
+                for (range, tag) in [(0..half, tag + 10), (half..b.len(), tag + 12)] {
+                    let mut k = [0u8; crate::ident::DOC_LEN];
+                    k[..b.len()].copy_from_slice(b);
+                    k[range].sort_unstable();
+                    out.push(mix(tag, hash(&k[..b.len()]), 0));
+                }
+            }
         }
     }
     // The whole home address (its set of words).
@@ -195,7 +211,7 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
         out.extend(whole);
     }
     out.extend(p.handles.iter().map(|h| mix(34, *h, 0)));
-    let mut inits: Vec<u8> = p
+    let mut inits: SmallVec<[u8; 16]> = p
         .names
         .iter()
         .flat_map(|n| n.tokens.iter().filter(|t| !t.optional).flat_map(initials))
@@ -211,7 +227,7 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
         }
         // Birth date with the surname as a Han character, whatever the romanisation
         // ("Zhou" / "Chow" / 周).
-        let mut sur: Vec<u16> = p
+        let mut sur: SmallVec<[u16; 16]> = p
             .names
             .iter()
             .flat_map(|n| n.tokens.iter())
@@ -238,7 +254,7 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
             out.push(mix(36, pc, u64::from(*i)));
         }
     }
-    let mut nk = Vec::new();
+    let mut nk: SmallVec<[u64; 64]> = SmallVec::new();
     for n in p.names.iter().take(3) {
         name_keys(n, &mut nk);
     }
@@ -248,12 +264,11 @@ pub fn keys(p: &Prepared) -> Vec<u64> {
     out.sort_unstable();
     out.dedup();
     out.truncate(MAX_KEYS);
-    out
 }
 
 /// Key of a whole name for term frequencies: its sorted part keys combined.
 pub fn whole_name_key(parts: &[u64]) -> u64 {
-    let mut v = parts.to_vec();
+    let mut v: SmallVec<[u64; 8]> = SmallVec::from_slice(parts);
     v.sort_unstable();
     v.iter()
         .fold(0x51_7cc1_b727_220a, |h, k| mix(40, h, *k).rotate_left(7))
@@ -314,6 +329,26 @@ mod tests {
 
     fn share(a: &[u64], b: &[u64]) -> usize {
         a.iter().filter(|k| b.contains(k)).count()
+    }
+
+    fn doc_keys(passport: &str) -> Vec<u64> {
+        let r = PersonRecord {
+            record_id: "x".into(),
+            passport_no: Some(passport.into()),
+            ..Default::default()
+        };
+        prepare(&r, true).map(|p| keys(&p)).unwrap_or_default()
+    }
+
+    #[test]
+    fn transposed_document_characters_share_a_key() {
+        let doc = doc_keys("K1234567");
+        // Two characters swapped in either half; the number itself differs.
+        assert_eq!(share(&doc, &doc_keys("K2134567")), 1);
+        assert_eq!(share(&doc, &doc_keys("K1234576")), 1);
+        assert_eq!(share(&doc, &doc_keys("K1234567")), 3);
+        // The same characters in another order throughout: no key in common.
+        assert_eq!(share(&doc, &doc_keys("K7654321")), 0);
     }
 
     #[test]

@@ -272,8 +272,62 @@ fn new_spelling(word: &str) -> Option<String> {
 /// Punya/Panya, ดำ Dum/Dam) — an r after s is dropped and so is a medial implicit a. Other
 /// languages' spellings stay apart because the key is only used in a Thai context. `None`
 /// when there is nothing to fold: the key is then the word's own phonetic key.
+///
+/// Before that, the RTGS spellings and the popular ones are brought together (RTGS rules and
+/// common passport spellings):
+/// - เ-ือ is RTGS "uea" and popular "ua" / "eua" (เรือง Rueang / Ruang / Reuang);
+/// - เ-ิ and เ-อ are RTGS "oe" and popular "er" (เงิน Ngoen / Ngern, เลิศ Loet / Lert);
+/// - ช closing a syllable is "t" in RTGS and "ch" in popular spellings, before the next
+///   consonant too (เพชรใจ Phetchai / Pechjai, เพชรรุ่ง Phetrung / Pechrung), and "j"
+///   after a consonant is "ch" (Parnjai / Panchai);
+/// - "oo" is the popular long u, read like "u" (รุ่ง Rung / Roong, บุญ Bun / Boon);
+/// - a silent final letter is often written: "nt" (อนันต์ Anan / Anant) and "ngse" / "ngs"
+///   for วงศ์ / พงศ์ (Sriwong / Sriwongse, Chakrabongse).
 fn thai_key(word: &str) -> Option<u64> {
-    let b = word.as_bytes();
+    let w = word.as_bytes();
+    let vowel = |c: u8| b"aeiouy".contains(&c);
+    let mut pre: Vec<u8> = Vec::with_capacity(w.len());
+    let mut i = 0;
+    while i < w.len() {
+        let rest = &w[i..];
+        let prev_vowel = pre.last().is_some_and(|c| vowel(*c));
+        if rest.starts_with(b"uea") || rest.starts_with(b"eua") {
+            pre.extend_from_slice(b"ua");
+            i += 3;
+        } else if rest.starts_with(b"oe") {
+            pre.extend_from_slice(b"er");
+            i += 2;
+        } else if rest.starts_with(b"ch")
+            && prev_vowel
+            && rest.get(2).is_some_and(|c| !vowel(*c) && *c != b'h')
+        {
+            pre.push(b't');
+            i += 2;
+        } else if w[i] == b'j' && pre.last().is_some_and(|c| !vowel(*c)) {
+            // j opening a syllable after a final is "ch", not an Indonesian digraph
+            // (ปานใจ Panchai / Parnjai).
+            pre.extend_from_slice(b"ch");
+            i += 1;
+        } else if rest.starts_with(b"oo")
+            && pre.last().is_some_and(|c| !vowel(*c))
+            && rest.get(2).is_some_and(|c| !vowel(*c))
+        {
+            pre.push(b'u');
+            i += 2;
+        } else {
+            pre.push(w[i]);
+            i += 1;
+        }
+    }
+    if pre.len() > 4 && (pre.ends_with(b"ngse") || pre.ends_with(b"ngs")) {
+        while pre.last() != Some(&b'g') {
+            pre.pop();
+        }
+    }
+    if pre.len() > 3 && pre.ends_with(b"nt") {
+        pre.pop();
+    }
+    let b = &pre[..];
     let consonant = |i: usize| {
         b.get(i)
             .is_some_and(|c| c.is_ascii_alphabetic() && !b"aeiouy".contains(c))
@@ -998,6 +1052,52 @@ mod tests {
         assert!(th("Ratana Saithong", "RATNA SAITONG") >= NameLevel::Phonetic);
         // Outside a Thai context u and a stay different (Vietnamese Hùng / Hằng).
         assert_eq!(lvl("Nguyen Hung", "Nguyen Hang"), NameLevel::Partial);
+    }
+
+    #[test]
+    fn thai_rtgs_and_popular_spellings_meet() {
+        let th = |a: &str, b: &str| {
+            compare(&parse(a, Some("TH")), &parse(b, None))
+                .level
+                .unwrap_or(NameLevel::Differ)
+        };
+        // Script against both spellings: silent ห of พรหม, silent ร of เพชร.
+        assert!(lvl("Jiraporn Promma", "จิราพร พรหมมา") >= NameLevel::Phonetic);
+        assert!(lvl("Jiraporn Phromma", "จิราพร พรหมมา") >= NameLevel::Phonetic);
+        assert!(lvl("Jiraporn Pechrung", "จิราพร เพชรรุ่ง") >= NameLevel::Phonetic);
+        assert!(lvl("Jiraporn Petchrung", "จิราพร เพชรรุ่ง") >= NameLevel::Phonetic);
+        assert!(lvl("Supaporn Pechjai", "สุภาพร เพชรใจ") >= NameLevel::Phonetic);
+        // j after a final is "ch" (not Indonesian nj / tj).
+        assert!(lvl("Prayut Parnjai", "ประยุทธ์ ปานใจ") >= NameLevel::Phonetic);
+        // เ-ิ: RTGS oe, popular er.
+        assert!(th("Thongdee Vongngern", "THONGDEE WONGNGOEN") >= NameLevel::Phonetic);
+        assert!(lvl("Prasert Charoensuk", "ประเสริฐ เจริญสุข") >= NameLevel::Phonetic);
+        assert!(lvl("Chalermchai Kiatsak", "เฉลิมชัย เกียรติศักดิ์") >= NameLevel::Phonetic);
+        // เ-ือ: RTGS uea, popular ua / eua.
+        assert!(lvl("Malee Vongruang", "มาลี วงศ์เรือง") >= NameLevel::Phonetic);
+        assert!(th("Malee Vongruang", "Mali Wongrueang") >= NameLevel::Phonetic);
+        assert!(th("Surachai Pornruang", "SURACHAI PHONRUEANG") >= NameLevel::Phonetic);
+        assert!(th("Somchai Reuangsri", "Somchai Rueangsi") >= NameLevel::Phonetic);
+        // oo for u, together with the silent r of ศรี.
+        assert!(th("Bunmi Rungsri", "Boonmee Roongsi") >= NameLevel::Phonetic);
+        // Silent final letters written: อนันต์ Anant, วงศ์ -wongse.
+        assert!(lvl("Anant Sriwongse", "อนันต์ ศรีวงศ์") >= NameLevel::Phonetic);
+        assert!(th("Anant Sriwong", "Anan Sriwongse") >= NameLevel::Phonetic);
+        // Pali readings and ทร.
+        assert!(lvl("Thanaphon Suwan", "ธนพล สุวรรณ") >= NameLevel::Phonetic);
+        assert!(lvl("Sombat Chatchai", "สมบัติ ชาติชาย") >= NameLevel::Phonetic);
+        assert!(lvl("Kritsada Narong", "กฤษดา ณรงค์") >= NameLevel::Phonetic);
+        assert!(lvl("Somsak Sap", "สมศักดิ์ ทรัพย์") >= NameLevel::Phonetic);
+        // Different names stay apart.
+        assert!(th("Pornthip Ngernma", "Pornthip Ngamma") <= NameLevel::Partial);
+        assert!(th("Somchai Ruang", "Somchai Rong") <= NameLevel::Partial);
+        assert!(th("Somchai Pech", "Somchai Pat") <= NameLevel::Partial);
+        assert!(th("Somchai Jaidee", "Somchai Chuenjai") <= NameLevel::Partial);
+        assert!(lvl("จิราพร พรหมมา", "Jiraporn Phonmana") <= NameLevel::Partial);
+        assert!(lvl("จิราพร เพชรรุ่ง", "Jiraporn Phetrat") <= NameLevel::Partial);
+        // Outside a Thai context the folds do not apply (Indonesian oe, Vietnamese u / a).
+        assert_eq!(lvl("Nguyen Hung", "Nguyen Hang"), NameLevel::Partial);
+        assert!(lvl("Budi Soeroto", "Budi Serto") <= NameLevel::Partial);
     }
 
     #[test]

@@ -25,7 +25,12 @@ fn mix(tag: u64, a: u64, b: u64) -> u64 {
 /// form and first reading in each system.
 fn token_keys(t: &Token) -> Keys {
     if !t.han {
-        return t.phon.iter().map(|k| k.0).take(2).collect();
+        let mut v: Keys = t.phon.iter().map(|k| k.0).take(2).collect();
+        // A Thai name's spelling variants ("Ngoen" / "Ngern") meet through its Thai key.
+        if t.thai_context && !v.contains(&t.thai_key) {
+            v.push(t.thai_key);
+        }
+        return v;
     }
     let mut v: Keys = smallvec::smallvec![t.exact];
     for sys in [Sys::Pinyin, Sys::Cantonese, Sys::Dialect] {
@@ -338,6 +343,20 @@ mod tests {
             ..Default::default()
         };
         prepare(&r, true).map(|p| keys(&p)).unwrap_or_default()
+    }
+
+    #[test]
+    fn thai_spelling_variants_share_a_name_key() {
+        let thai = |name: &str| {
+            let r = PersonRecord {
+                record_id: "x".into(),
+                names: vec![name.into()],
+                nationality: Some("TH".into()),
+                ..Default::default()
+            };
+            prepare(&r, true).map(|p| keys(&p)).unwrap_or_default()
+        };
+        assert!(share(&thai("Thongdee Wongngoen"), &thai("THONGDEE VONGNGERN")) > 0);
     }
 
     #[test]

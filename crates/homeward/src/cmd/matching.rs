@@ -209,16 +209,13 @@ fn load(
     let mut skipped = 0usize;
     let mut first_error: Option<(u64, String)> = None;
     let (read, converted) = std::thread::scope(|s| {
+        // Chunks are kept as they come and moved into place once at the end: one growing
+        // vector of a million prepared records would be copied over and over as it grows.
         let worker = s.spawn(|| {
-            let mut out: Vec<(u64, String, Converted)> = Vec::new();
+            let mut out: Vec<(Vec<String>, Vec<Converted>)> = Vec::new();
             for chunk in rx {
                 let done: Vec<Converted> = chunk.par_iter().map(&convert).collect();
-                out.extend(
-                    chunk
-                        .into_iter()
-                        .zip(done)
-                        .map(|((line, id, _), p)| (line, id, p)),
-                );
+                out.push((chunk.into_iter().map(|(_, id, _)| id).collect(), done));
             }
             out
         });
@@ -282,9 +279,13 @@ fn load(
     });
     read?;
     let converted = converted?;
-    let mut ids = Vec::with_capacity(converted.len());
-    let mut out = Vec::with_capacity(converted.len());
-    for (_, id, p) in converted {
+    let total: usize = converted.iter().map(|(c, _)| c.len()).sum();
+    let mut ids = Vec::with_capacity(total);
+    let mut out = Vec::with_capacity(total);
+    let rows = converted
+        .into_iter()
+        .flat_map(|(chunk, done)| chunk.into_iter().zip(done));
+    for (id, p) in rows {
         match p {
             Ok(p) => {
                 ids.push(id);

@@ -68,22 +68,24 @@ pub struct BatchResult {
     pub timings: Vec<(&'static str, f64)>,
 }
 
-/// Term frequencies over a record set: key 0 holds the population.
+/// Term frequencies over a record set: key 0 holds the population. Counted by sorting the
+/// keys rather than in per-thread hash maps merged pairwise: at a million records those maps
+/// grew and were merged over and over, most of a run's fresh memory.
 pub fn frequencies(records: &[Prepared]) -> KeyCounts {
-    let mut tf: KeyCounts = records
-        .par_iter()
-        .fold(KeyCounts::default, |mut m: KeyCounts, p| {
-            for k in block::tf_keys(p) {
-                *m.entry(k).or_default() += 1;
-            }
-            m
-        })
-        .reduce(KeyCounts::default, |mut a, b| {
-            for (k, v) in b {
-                *a.entry(k).or_default() += v;
-            }
-            a
-        });
+    let parts: Vec<Vec<u64>> = records
+        .par_chunks(4096)
+        .map(|chunk| chunk.iter().flat_map(block::tf_keys).collect())
+        .collect();
+    let mut keys: Vec<u64> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        keys.extend_from_slice(&part);
+    }
+    keys.par_sort_unstable();
+    let distinct = 1 + keys.windows(2).filter(|w| w[0] != w[1]).count();
+    let mut tf = KeyCounts::with_capacity_and_hasher(distinct + 1, Default::default());
+    for run in keys.chunk_by(|a, b| a == b) {
+        tf.insert(run[0], run.len() as u32);
+    }
     tf.insert(0, records.len() as u32);
     tf
 }

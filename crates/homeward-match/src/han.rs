@@ -136,7 +136,8 @@ const DIALECT_SURNAMES: &[(char, &[&str])] = &[
     ('侯', &["hau", "hou", "hau"]),
     ('雷', &["lui", "lei", "looi"]),
     ('欧', &["au", "ow", "ou"]),
-    ('麦', &["mak", "mai", "meh"]),
+    ('麦', &["mak", "mai", "meh", "beh"]),
+    ('莫', &["mok", "bok", "mo"]),
     ('严', &["yim", "giam", "yan", "nghiem"]),
     ('锺', &["chong", "chung"]),
 ];
@@ -174,10 +175,10 @@ static SPELLINGS: LazyLock<HashMap<String, Vec<u16>>> = LazyLock::new(|| {
         for p in &r.pinyin {
             add((*p).to_owned(), *c);
         }
+        for hk in hk_char_spellings(r) {
+            add(hk, *c);
+        }
         for j in &r.jyutping {
-            for hk in hk_spellings(j) {
-                add(hk, *c);
-            }
             add((*j).to_owned(), *c);
         }
     }
@@ -254,7 +255,9 @@ pub fn dialect_surname(c: char) -> &'static [&'static str] {
 /// - s before i: "Sze", "See", "Si" (思, 詩); s written "sh" or "s" before i-, u- and
 ///   ü-finals and the e-finals (成 "Shing" / "Sing", 淑 "Shuk", 信 "Shun" / "Sun",
 ///   書 "Shu", 水 "Shui" / "Sui");
-/// - 新, 辛 san also "Sun" (Sun Hung Kai 新鴻基);
+/// - short a before n also "u" after f, z, c, s (芬 "Fun", 珍 "Chun", 新 "Sun" as in Sun Hung
+///   Kai 新鴻基);
+/// - ji also "Yee" (兒, 怡, 儀);
 /// - ei also "ee" (李 "Lee", 基 "Kee"), and 美 mei also "May".
 pub fn hk_spellings(syl: &str) -> Vec<String> {
     let hk = jyutping_to_hk(syl);
@@ -274,6 +277,13 @@ pub fn hk_spellings(syl: &str) -> Vec<String> {
                 push(s.to_owned());
             }
         }
+        // Short a before n written "u" too after f, z and s (芬 "Fun", 珍 / 振 "Chun", 新
+        // "Sun"), never after c (陳 is "Chan" only).
+        ("z", "an") => {
+            for s in ["tsan", "chun", "tsun"] {
+                push(s.to_owned());
+            }
+        }
         ("z" | "c", _) => {
             if let Some(rest) = hk.strip_prefix("ch") {
                 push(format!("ts{rest}"));
@@ -284,7 +294,10 @@ pub fn hk_spellings(syl: &str) -> Vec<String> {
                 push(s.to_owned());
             }
         }
+        ("f", "an") => push("fun".to_owned()),
         ("s", "an") => push("sun".to_owned()),
+        // 兒, 怡, 儀 "Yee".
+        ("j", "i") => push("yee".to_owned()),
         ("s", f)
             if f.starts_with('i')
                 || (f.starts_with('e') && f != "ei")
@@ -303,6 +316,28 @@ pub fn hk_spellings(syl: &str) -> Vec<String> {
         push(format!("{}ee", &hk[..hk.len() - 2]));
         if ini == "m" {
             push("may".to_owned());
+        }
+    }
+    v
+}
+
+/// Hong Kong spellings of a character's Jyutping readings: every variant of its main (first)
+/// reading ([`hk_spellings`]), the plain spelling of the others (陳 "can", also read "zan", is
+/// "Chan", never "Chun").
+pub fn hk_char_spellings(r: &Readings) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for (n, j) in r.jyutping.iter().enumerate() {
+        let forms = if n == 0 {
+            hk_spellings(j)
+        } else {
+            let hk = jyutping_to_hk(j);
+            let h = (j.ends_with("aa") && hk.ends_with('a')).then(|| format!("{hk}h"));
+            std::iter::once(hk).chain(h).collect()
+        };
+        for f in forms {
+            if !v.contains(&f) {
+                v.push(f);
+            }
         }
     }
     v
@@ -461,6 +496,9 @@ mod tests {
             ("jyut", "yuet"),
             ("syu", "shu"),
             ("waa", "wah"),
+            ("fan", "fun"),
+            ("zan", "chun"),
+            ("ji", "yee"),
         ] {
             assert!(has(j, hk), "{j} → {hk}: {:?}", hk_spellings(j));
         }
@@ -473,6 +511,9 @@ mod tests {
             ("gei", "may"),
             ("jyut", "uet"),
             ("sing", "tsing"),
+            ("faan", "fun"),
+            ("man", "mun"),
+            ("zaan", "chun"),
         ] {
             assert!(!has(j, hk), "{j} ↛ {hk}: {:?}", hk_spellings(j));
         }
@@ -485,6 +526,9 @@ mod tests {
         assert!(spelled("tsui").contains(&id('徐')));
         // The reverse map stays specific: other characters are not reached.
         assert!(!spelled("tsz").contains(&id('陳')));
+        assert!(!spelled("chun").contains(&id('陳')));
+        assert!(spelled("chun").contains(&id('珍')));
+        assert!(spelled("fun").contains(&id('芬')));
         assert!(!spelled("sun").contains(&id('山')));
         assert!(!spelled("shing").contains(&id('新')));
         assert!(!spelled("lee").contains(&id('林')));

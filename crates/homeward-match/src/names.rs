@@ -386,10 +386,10 @@ fn build_han_token(c: char, surname_position: bool) -> Token {
         for p in &r.pinyin {
             add(p, Sys::Pinyin, true);
         }
+        for hk in han::hk_char_spellings(r) {
+            add(&hk, Sys::Cantonese, true);
+        }
         for j in &r.jyutping {
-            for hk in han::hk_spellings(j) {
-                add(&hk, Sys::Cantonese, true);
-            }
             // Jyutping itself is rarely written on documents: no typo tests against it.
             add(j, Sys::Cantonese, false);
         }
@@ -841,6 +841,46 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
             }
         }
     }
+    // One exchange: a part left over on each side, and a weakly matched pair that can be
+    // re-paired with them ("WANG Kang" / "hong Wong": "Wang" met "Hong" (both spell 王's
+    // neighbours) and left "Kang" / "Wong"; 康 is "Hong", 王 "Wong").
+    let (fa, fb) = (free(a, &used_a), free(b, &used_b));
+    if fa >= 1 && fb >= 1 && (fa == 1 || fb == 1) && matched.iter().any(|m| m.0 == 1) {
+        let pair = |x: &Token, y: &Token| -> Option<(u8, Option<Sys>)> {
+            match token_score(x, y) {
+                (0, _) => leftover_score(x, y).map(|s| (1, (s == Sys::Across).then_some(s))),
+                s => Some(s),
+            }
+        };
+        'left: for (i, ta) in a.tokens.iter().enumerate().take(MAX_TOKENS) {
+            if used_a[i] || ta.optional {
+                continue;
+            }
+            for (j, tb) in b.tokens.iter().enumerate().take(MAX_TOKENS) {
+                if used_b[j] || tb.optional {
+                    continue;
+                }
+                for k in 0..matched.len() {
+                    let (s, ma, mb, _) = matched[k];
+                    // Not a part of a join (two entries share it).
+                    if s != 1 || matched.iter().filter(|x| x.1 == ma || x.2 == mb).count() > 1 {
+                        continue;
+                    }
+                    let Some(p1) = pair(ta, &b.tokens[mb]) else {
+                        continue;
+                    };
+                    let Some(p2) = pair(&a.tokens[ma], tb) else {
+                        continue;
+                    };
+                    matched[k] = (p1.0, i, mb, p1.1);
+                    matched.push((p2.0, ma, j, p2.1));
+                    used_a[i] = true;
+                    used_b[j] = true;
+                    continue 'left;
+                }
+            }
+        }
+    }
     // A side is covered when each of its non-optional tokens found a partner.
     let covered = |n: &Name, used: &[bool; MAX_TOKENS]| {
         n.tokens
@@ -994,13 +1034,11 @@ fn han_forms(t: &Token) -> Vec<(String, Sys)> {
     let mut v = Vec::new();
     if let Some(r) = han::readings(t.text.chars().next().unwrap_or(' ')) {
         v.extend(r.pinyin.iter().map(|p| ((*p).to_owned(), Sys::Pinyin)));
-        for j in &r.jyutping {
-            for hk in han::hk_spellings(j) {
-                if !v.iter().any(|(x, s)| *x == hk && *s == Sys::Cantonese) {
-                    v.push((hk, Sys::Cantonese));
-                }
-            }
-        }
+        v.extend(
+            han::hk_char_spellings(r)
+                .into_iter()
+                .map(|hk| (hk, Sys::Cantonese)),
+        );
     }
     v
 }
@@ -1210,7 +1248,7 @@ mod tests {
         }
         // The variants reach their own characters only.
         assert!(lvl("Tsz Kwai Lam", "林志明") <= NameLevel::Partial);
-        assert!(lvl("Shuk Sun Kong", "江淑珍") <= NameLevel::Partial);
+        assert!(lvl("Shuk Sun Kong", "江淑雲") <= NameLevel::Partial);
         assert!(lvl("Yeung Ho Yuet", "楊浩然") <= NameLevel::Partial);
     }
 
@@ -1229,6 +1267,16 @@ mod tests {
         // Equally good readings: each part takes the partner only it can have (冯 reads
         // "Pang" and "Fung", 鹏 only "Pang").
         assert!(lvl("馮鵬秀", "pang sau Fung") >= NameLevel::Exact);
+        // A weak pairing given up for two ("Wang" / "Hong" for "Wang" / "Wong" and 康 "Kang" /
+        // "Hong").
+        assert!(lvl("WANG Kang", "hong Wong") >= NameLevel::Fuzzy);
+        assert!(lvl("WANG Kang", "ming Wong") <= NameLevel::Partial);
+        // Short a written "u" in Hong Kong names (芬 "Fun", 珍 "Chun"); 陳 stays "Chan".
+        assert!(lvl("Lau Ho-fun", "LIU Hao Fen") >= NameLevel::Fuzzy);
+        assert!(lvl("陳芬翠", "Chan Fun-chui") >= NameLevel::Exact);
+        assert!(lvl("黄翠珍", "WONG chui chun") >= NameLevel::Exact);
+        assert!(lvl("陳芬翠", "Chun Fun-chui") <= NameLevel::Partial);
+        assert!(lvl("YEUNG, ho yee", "Yang Haoyi") >= NameLevel::Fuzzy);
     }
 
     #[test]

@@ -218,8 +218,17 @@ fn build_latin_token(word: &str, sys: Sys, optional: bool) -> Token {
     let mut spell: Keys = smallvec::smallvec![(tagged(TAG_EXACT, word), sys)];
     let mut phon: Keys = smallvec::smallvec![(tagged(TAG_PHON, &phonetic_key(word)), sys)];
     // Indonesian old spelling, as the 1972 reform rewrote it ("Djojo" = "Joyo", "Jusuf" =
-    // "Yusuf", "Tjahjono" = "Cahyono").
-    if let Some(y) = new_spelling(word) {
+    // "Yusuf", "Tjahjono" = "Cahyono"). Not in pinyin, where j is a sound of its own: a lone
+    // j before i and another vowel (jia, jie, jiu, jiong) is pinyin only ("Yijia" is no
+    // "Yiyia", nor "Yee").
+    let b = word.as_bytes();
+    let pinyin_j = (0..b.len().saturating_sub(2)).any(|i| {
+        b[i] == b'j'
+            && (i == 0 || !b"dtsn".contains(&b[i - 1]))
+            && b[i + 1] == b'i'
+            && b"aeiou".contains(&b[i + 2])
+    });
+    if let Some(y) = new_spelling(word).filter(|_| !pinyin_j) {
         phon.push((tagged(TAG_PHON, &phonetic_key(&y)), sys));
         spell.push((tagged(TAG_EXACT, &y), sys));
     }
@@ -571,6 +580,7 @@ pub struct NameAgreement {
     pub fuzzy: bool,
 }
 
+#[inline(always)]
 fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
     if a.exact == b.exact {
         return (if a.han { 4 } else { 3 }, None);
@@ -651,7 +661,7 @@ fn leftover_score(a: &Token, b: &Token) -> Option<Sys> {
 }
 
 /// A typing error between two Latin spellings.
-#[inline]
+#[inline(always)]
 fn typo(a: &str, b: &str) -> bool {
     // Jaro–Winkler ≥ 0.9 needs similar lengths and, in practice, a shared first or second
     // letter (or the two swapped); test those first (this is the hottest comparison).
@@ -725,6 +735,7 @@ fn typo_join(t: &Token, x: &Token, y: &Token, join: &Join) -> bool {
 }
 
 /// Two adjacent letters swapped, or one letter missing before the last (no allocation).
+#[inline]
 fn swapped_or_dropped(x: &[u8], y: &[u8]) -> bool {
     let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
     let p = short.iter().zip(long).take_while(|(a, b)| a == b).count();
@@ -905,8 +916,9 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     let full = cov_a && cov_b && m > 0;
     // A Western given name on one side only, before a Chinese name romanised in another
     // system ("Michael Seow Sze Mei" / "Xiao Simei", DOMAIN.md §3): the one part left over is
-    // the first, a word that romanises no Han syllable, and everything else agrees, some of it
-    // across romanisation systems (agreeing spellings make the pair a subset already).
+    // the first, a word that is no romanised syllable (it may split into two, "Ka-ren"), and
+    // everything else agrees, some of it across romanisation systems (agreeing spellings make
+    // the pair a subset already).
     let western_only = |n: &Name, used: &[bool; MAX_TOKENS]| {
         let mut left = n
             .tokens
@@ -920,7 +932,6 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
                 && !t.initial
                 && t.text.len() >= 3
                 && t.all_chars.is_empty()
-                && t.halves.is_empty()
                 && han::spelled(&t.text).is_empty()
         }) && left.next().is_none()
     };
@@ -1277,12 +1288,19 @@ mod tests {
         assert!(lvl("黄翠珍", "WONG chui chun") >= NameLevel::Exact);
         assert!(lvl("陳芬翠", "Chun Fun-chui") <= NameLevel::Partial);
         assert!(lvl("YEUNG, ho yee", "Yang Haoyi") >= NameLevel::Fuzzy);
+        // Pinyin j is not the old Indonesian j ("Yijia" is no "Yee").
+        assert!(lvl("Yijia Chen", "Tan yee ka") >= NameLevel::Fuzzy);
+        assert!(lvl("Yijia Chen", "Chen Yee") <= NameLevel::Partial);
     }
 
     #[test]
     fn western_given_name_before_chinese_name() {
         assert!(lvl("Michael Seow sze mei", "Xiao Simei") >= NameLevel::Fuzzy);
         assert!(lvl("LI Dong Xiang", "Eric Lee tung cheung") >= NameLevel::Fuzzy);
+        assert!(lvl("ZHANG Kai Feng", "Karen Teo hoi fung") >= NameLevel::Fuzzy);
+        assert!(lvl("Peter Xiangping Chen", "Tan cheung ping") >= NameLevel::Fuzzy);
+        // Only before the Chinese name, not in place of one of its parts.
+        assert!(lvl("Teo Karen Hoi", "ZHANG Kai Feng") <= NameLevel::Partial);
         assert!(lvl("Michael Tan", "Tan") <= NameLevel::Partial);
         assert!(lvl("Michael Seow sze mei", "Xiao Lan") <= NameLevel::Partial);
         assert!(lvl("Michael Seow sze mei", "Xiao Simei Anna") <= NameLevel::Partial);

@@ -136,7 +136,8 @@ const DIALECT_SURNAMES: &[(char, &[&str])] = &[
     ('侯', &["hau", "hou", "hau"]),
     ('雷', &["lui", "lei", "looi"]),
     ('欧', &["au", "ow", "ou"]),
-    ('麦', &["mak", "mai", "meh"]),
+    ('麦', &["mak", "mai", "meh", "beh"]),
+    ('莫', &["mok", "bok", "mo"]),
     ('严', &["yim", "giam", "yan", "nghiem"]),
     ('锺', &["chong", "chung"]),
 ];
@@ -174,10 +175,10 @@ static SPELLINGS: LazyLock<HashMap<String, Vec<u16>>> = LazyLock::new(|| {
         for p in &r.pinyin {
             add((*p).to_owned(), *c);
         }
+        for hk in hk_char_spellings(r) {
+            add(hk, *c);
+        }
         for j in &r.jyutping {
-            for hk in hk_spellings(j) {
-                add(hk, *c);
-            }
             add((*j).to_owned(), *c);
         }
     }
@@ -246,29 +247,118 @@ pub fn dialect_surname(c: char) -> &'static [&'static str] {
     DIALECT.get(&simplify(c)).copied().unwrap_or(&[])
 }
 
-/// Hong Kong spellings of a Jyutping syllable: [`jyutping_to_hk`], and for an open "aa" the
-/// form with a closing "h" that Hong Kong names use as often ("waa" → "Wa" and "Wah", 華).
+/// Hong Kong spellings of a Jyutping syllable: [`jyutping_to_hk`] first, then the variants
+/// that the Hong Kong government romanisation and Hong Kong families use as often:
+/// - an open "aa" with a closing "h" ("waa" → "Wa" and "Wah", 華);
+/// - z/c written "ts" as well as "ch" (徐 "Chui" / "Tsui", 靜 "Ching" / "Tsing", 曾 "Tsang");
+///   before i: "Tsz", "Tsze", "Chi" (子, 芝, 慈);
+/// - s before i: "Sze", "See", "Si" (思, 詩); s written "sh" or "s" before i-, u- and
+///   ü-finals and the e-finals (成 "Shing" / "Sing", 淑 "Shuk", 信 "Shun" / "Sun",
+///   書 "Shu", 水 "Shui" / "Sui");
+/// - short a before n also "u" after f, z, c, s (芬 "Fun", 珍 "Chun", 新 "Sun" as in Sun Hung
+///   Kai 新鴻基);
+/// - ji also "Yee" (兒, 怡, 儀);
+/// - ei also "ee" (李 "Lee", 基 "Kee"), and 美 mei also "May".
 pub fn hk_spellings(syl: &str) -> Vec<String> {
     let hk = jyutping_to_hk(syl);
+    let (ini, fin) = split_jyutping(syl);
+    let mut v = vec![hk.clone()];
+    let mut push = |s: String| {
+        if !v.contains(&s) {
+            v.push(s);
+        }
+    };
     if syl.ends_with("aa") && hk.ends_with('a') {
-        let h = format!("{hk}h");
-        vec![hk, h]
-    } else {
-        vec![hk]
+        push(format!("{hk}h"));
     }
+    match (ini, fin) {
+        ("z" | "c", "i") => {
+            for s in ["tsz", "tsze", "chi"] {
+                push(s.to_owned());
+            }
+        }
+        // Short a before n written "u" too after f, z and s (芬 "Fun", 珍 / 振 "Chun", 新
+        // "Sun"), never after c (陳 is "Chan" only).
+        ("z", "an") => {
+            for s in ["tsan", "chun", "tsun"] {
+                push(s.to_owned());
+            }
+        }
+        ("z" | "c", _) => {
+            if let Some(rest) = hk.strip_prefix("ch") {
+                push(format!("ts{rest}"));
+            }
+        }
+        ("s", "i") => {
+            for s in ["sze", "see", "si"] {
+                push(s.to_owned());
+            }
+        }
+        ("f", "an") => push("fun".to_owned()),
+        ("s", "an") => push("sun".to_owned()),
+        // 兒, 怡, 儀 "Yee".
+        ("j", "i") => push("yee".to_owned()),
+        ("s", f)
+            if f.starts_with('i')
+                || (f.starts_with('e') && f != "ei")
+                || f.starts_with("yu")
+                || f == "uk" =>
+        {
+            if let Some(rest) = hk.strip_prefix("sh") {
+                push(format!("s{rest}"));
+            } else if let Some(rest) = hk.strip_prefix('s') {
+                push(format!("sh{rest}"));
+            }
+        }
+        _ => {}
+    }
+    if fin == "ei" {
+        push(format!("{}ee", &hk[..hk.len() - 2]));
+        if ini == "m" {
+            push("may".to_owned());
+        }
+    }
+    v
+}
+
+/// Hong Kong spellings of a character's Jyutping readings: every variant of its main (first)
+/// reading ([`hk_spellings`]), the plain spelling of the others (陳 "can", also read "zan", is
+/// "Chan", never "Chun").
+pub fn hk_char_spellings(r: &Readings) -> Vec<String> {
+    let mut v: Vec<String> = Vec::new();
+    for (n, j) in r.jyutping.iter().enumerate() {
+        let forms = if n == 0 {
+            hk_spellings(j)
+        } else {
+            let hk = jyutping_to_hk(j);
+            let h = (j.ends_with("aa") && hk.ends_with('a')).then(|| format!("{hk}h"));
+            std::iter::once(hk).chain(h).collect()
+        };
+        for f in forms {
+            if !v.contains(&f) {
+                v.push(f);
+            }
+        }
+    }
+    v
+}
+
+/// Initial and final of a toneless Jyutping syllable ("" initial for a bare final).
+fn split_jyutping(syl: &str) -> (&str, &str) {
+    const INITIALS: [&str; 19] = [
+        "gw", "kw", "ng", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "w", "z", "c",
+        "s", "j",
+    ];
+    INITIALS
+        .iter()
+        .find(|i| syl.starts_with(**i) && syl.len() > i.len())
+        .map_or(("", syl), |i| (*i, &syl[i.len()..]))
 }
 
 /// Converts one toneless Jyutping syllable to Hong Kong government romanisation
 /// ("can" → "chan", "git" → "kit", "zoeng" → "cheung", "jyun" → "yuen", "seoi" → "shui").
 pub fn jyutping_to_hk(syl: &str) -> String {
-    const INITIALS: [&str; 19] = [
-        "gw", "kw", "ng", "b", "p", "m", "f", "d", "t", "n", "l", "g", "k", "h", "w", "z", "c",
-        "s", "j",
-    ];
-    let (ini, fin) = INITIALS
-        .iter()
-        .find(|i| syl.starts_with(**i) && syl.len() > i.len())
-        .map_or(("", syl), |i| (*i, &syl[i.len()..]));
+    let (ini, fin) = split_jyutping(syl);
     let ini_hk = match ini {
         "b" => "p",
         "d" => "t",
@@ -296,7 +386,9 @@ pub fn jyutping_to_hk(syl: &str) -> String {
         "oek" => "euk",
         "oe" => "euk",
         "ou" => "o",
-        "yu" => "yu",
+        // 朱 zyu "Chu", 書 syu "Shu"; 余 jyu "Yu".
+        "yu" if ini.is_empty() || ini == "j" => "yu",
+        "yu" => "u",
         "yun" => "uen",
         "yut" => "uet",
         "u" => "u",
@@ -316,6 +408,10 @@ pub fn jyutping_to_hk(syl: &str) -> String {
     };
     if ini == "j" && fin == "yun" {
         return "yuen".to_owned();
+    }
+    if ini == "j" && fin == "yut" {
+        // 月 "Yuet"
+        return "yuet".to_owned();
     }
     format!("{ini_hk}{fin_hk}")
 }
@@ -362,8 +458,82 @@ mod tests {
             ("haa", "ha"),
             ("gwok", "kwok"),
             ("jyu", "yu"),
+            ("jyut", "yuet"),
+            ("zyu", "chu"),
+            ("syu", "su"),
         ] {
             assert_eq!(jyutping_to_hk(j), hk, "{j}");
         }
+    }
+
+    #[test]
+    fn hk_variants() {
+        let has = |j: &str, hk: &str| hk_spellings(j).iter().any(|s| s == hk);
+        for (j, hk) in [
+            ("zi", "tsz"),
+            ("zi", "chi"),
+            ("zi", "tsze"),
+            ("ci", "tsz"),
+            ("si", "sze"),
+            ("si", "see"),
+            ("si", "si"),
+            ("suk", "shuk"),
+            ("sing", "shing"),
+            ("sing", "sing"),
+            ("seon", "shun"),
+            ("seon", "sun"),
+            ("san", "san"),
+            ("san", "sun"),
+            ("ceoi", "tsui"),
+            ("ceoi", "chui"),
+            ("zing", "ching"),
+            ("zing", "tsing"),
+            ("zang", "tsang"),
+            ("lei", "lee"),
+            ("lei", "lei"),
+            ("mei", "mei"),
+            ("mei", "may"),
+            ("jyut", "yuet"),
+            ("syu", "shu"),
+            ("waa", "wah"),
+            ("fan", "fun"),
+            ("zan", "chun"),
+            ("ji", "yee"),
+        ] {
+            assert!(has(j, hk), "{j} → {hk}: {:?}", hk_spellings(j));
+        }
+        // No variant the system does not write.
+        for (j, hk) in [
+            ("sei", "shei"),
+            ("saan", "sun"),
+            ("can", "chun"),
+            ("lam", "lum"),
+            ("gei", "may"),
+            ("jyut", "uet"),
+            ("sing", "tsing"),
+            ("faan", "fun"),
+            ("man", "mun"),
+            ("zaan", "chun"),
+        ] {
+            assert!(!has(j, hk), "{j} ↛ {hk}: {:?}", hk_spellings(j));
+        }
+        let id = |c: char| char_id(c).unwrap_or(u16::MAX);
+        assert!(spelled("tsz").contains(&id('子')));
+        assert!(spelled("sun").contains(&id('新')));
+        assert!(spelled("shuk").contains(&id('淑')));
+        assert!(spelled("yuet").contains(&id('月')));
+        assert!(spelled("lee").contains(&id('李')));
+        assert!(spelled("tsui").contains(&id('徐')));
+        // The reverse map stays specific: other characters are not reached.
+        assert!(!spelled("tsz").contains(&id('陳')));
+        assert!(!spelled("chun").contains(&id('陳')));
+        assert!(spelled("chun").contains(&id('珍')));
+        assert!(spelled("fun").contains(&id('芬')));
+        assert!(!spelled("sun").contains(&id('山')));
+        assert!(!spelled("shing").contains(&id('新')));
+        assert!(!spelled("lee").contains(&id('林')));
+        // No spelling becomes a catch-all.
+        let widest = SPELLINGS.values().map(Vec::len).max().unwrap_or(0);
+        assert!(widest < 200, "{widest}");
     }
 }

@@ -76,6 +76,10 @@ pub struct Token {
     pub halves: Vec<(&'static [u16], &'static [u16])>,
     /// Every character a Latin syllable can romanise, however many (for [`Token::halves`]).
     pub all_chars: &'static [u16],
+    /// For a Han character: its Latin readings (pinyin, Hong Kong spellings, dialect surname
+    /// readings in surname position), space-separated, for typo tests against a Latin
+    /// spelling (which meets a Han character only through these).
+    pub reads: Option<std::sync::Arc<str>>,
 }
 
 /// Two adjacent tokens written as one word: each spelling as (exact key, phonetic key,
@@ -87,6 +91,9 @@ pub struct Join {
     pub keys: std::sync::Arc<[(u64, u64, Sys)]>,
     /// Signatures of the exact and of the phonetic keys.
     pub sig: (u128, u128),
+    /// For two Han characters: their joined readings in one system, space-separated (typo
+    /// tests against a joined Latin given name: "Ljjun" / 立军).
+    pub reads: Option<std::sync::Arc<str>>,
 }
 
 /// Keys of a token with the system each comes from (two kept inline: most Latin tokens).
@@ -175,9 +182,23 @@ fn join(x: &Token, y: &Token) -> Join {
         let sig = keys.iter().fold((0u128, 0u128), |(e, p), k| {
             (e | 1u128 << (k.0 % 128), p | 1u128 << (k.1 % 128))
         });
+        let reads = (x.han && y.han).then(|| {
+            let (fx, fy) = (han_forms(x), han_forms(y));
+            let mut v: Vec<String> = Vec::new();
+            for (a, sa) in &fx {
+                for (b, sb) in &fy {
+                    let w = format!("{a}{b}");
+                    if sa == sb && !v.contains(&w) {
+                        v.push(w);
+                    }
+                }
+            }
+            v.join(" ").into()
+        });
         let j = Join {
             keys: keys.into(),
             sig,
+            reads,
         };
         if memo.len() >= CACHE_CAP {
             memo.clear();
@@ -197,8 +218,17 @@ fn build_latin_token(word: &str, sys: Sys, optional: bool) -> Token {
     let mut spell: Keys = smallvec::smallvec![(tagged(TAG_EXACT, word), sys)];
     let mut phon: Keys = smallvec::smallvec![(tagged(TAG_PHON, &phonetic_key(word)), sys)];
     // Indonesian old spelling, as the 1972 reform rewrote it ("Djojo" = "Joyo", "Jusuf" =
-    // "Yusuf", "Tjahjono" = "Cahyono").
-    if let Some(y) = new_spelling(word) {
+    // "Yusuf", "Tjahjono" = "Cahyono"). Not in pinyin, where j is a sound of its own: a lone
+    // j before i and another vowel (jia, jie, jiu, jiong) is pinyin only ("Yijia" is no
+    // "Yiyia", nor "Yee").
+    let b = word.as_bytes();
+    let pinyin_j = (0..b.len().saturating_sub(2)).any(|i| {
+        b[i] == b'j'
+            && (i == 0 || !b"dtsn".contains(&b[i - 1]))
+            && b[i + 1] == b'i'
+            && b"aeiou".contains(&b[i + 2])
+    });
+    if let Some(y) = new_spelling(word).filter(|_| !pinyin_j) {
         phon.push((tagged(TAG_PHON, &phonetic_key(&y)), sys));
         spell.push((tagged(TAG_EXACT, &y), sys));
     }
@@ -233,6 +263,7 @@ fn build_latin_token(word: &str, sys: Sys, optional: bool) -> Token {
             Vec::new()
         },
         optional,
+        reads: None,
     })
 }
 
@@ -400,7 +431,11 @@ fn build_han_token(c: char, surname_position: bool) -> Token {
     let s = han::simplify(c);
     let mut spell = Keys::new();
     let mut phon = Keys::new();
-    let mut add = |r: &str, sys: Sys| {
+    let mut reads: Vec<String> = Vec::new();
+    let mut add = |r: &str, sys: Sys, read: bool| {
+        if read && !reads.iter().any(|x| x == r) {
+            reads.push(r.to_owned());
+        }
         let e = (tagged(TAG_EXACT, r), sys);
         if !spell.contains(&e) {
             spell.push(e);
@@ -412,18 +447,19 @@ fn build_han_token(c: char, surname_position: bool) -> Token {
     };
     if let Some(r) = han::readings(c) {
         for p in &r.pinyin {
-            add(p, Sys::Pinyin);
+            add(p, Sys::Pinyin, true);
+        }
+        for hk in han::hk_char_spellings(r) {
+            add(&hk, Sys::Cantonese, true);
         }
         for j in &r.jyutping {
-            for hk in han::hk_spellings(j) {
-                add(&hk, Sys::Cantonese);
-            }
-            add(j, Sys::Cantonese);
+            // Jyutping itself is rarely written on documents: no typo tests against it.
+            add(j, Sys::Cantonese, false);
         }
     }
     if surname_position {
         for d in han::dialect_surname(c) {
-            add(&fold_latin(d), Sys::Dialect);
+            add(&fold_latin(d), Sys::Dialect, true);
         }
     }
     let text = s.to_string();
@@ -442,6 +478,7 @@ fn build_han_token(c: char, surname_position: bool) -> Token {
         optional: false,
         halves: Vec::new(),
         all_chars: &[],
+        reads: (!reads.is_empty()).then(|| reads.join(" ").into()),
     })
 }
 
@@ -597,6 +634,7 @@ pub struct NameAgreement {
     pub fuzzy: bool,
 }
 
+#[inline(always)]
 fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
     if a.exact == b.exact {
         return (if a.han { 4 } else { 3 }, None);
@@ -646,27 +684,112 @@ fn token_score(a: &Token, b: &Token) -> (u8, Option<Sys>) {
         let ok = a.text.chars().next() == b.text.chars().next();
         return (u8::from(ok), None);
     }
+    (u8::from(typo(&a.text, &b.text)), None)
+}
+
+/// The slower weak agreements, tried only on parts left over once everything else is
+/// assigned (see [`compare`]):
+/// - a Latin spelling with a typing error against a Han character's readings ("Guag" / 光
+///   guang), as between two Latin spellings;
+/// - a common syllable that the short lists only keep through its surnames ("Ho", "Hung")
+///   against another syllable, through every character both can stand for ("Ho" / "Hao" 好,
+///   "Hung" / "Xiong" 雄).
+fn leftover_score(a: &Token, b: &Token) -> Option<Sys> {
+    if a.han || b.han {
+        let (h, l) = if a.han { (a, b) } else { (b, a) };
+        if l.han || l.initial || l.thai {
+            return None;
+        }
+        let hit = h
+            .reads
+            .as_deref()
+            .is_some_and(|r| r.split(' ').any(|r| typo(r, &l.text)));
+        return hit.then_some(Sys::Latin);
+    }
+    let common = |t: &Token| t.chars.len() < t.all_chars.len();
+    ((common(a) || common(b))
+        && !a.chars.is_empty()
+        && !b.chars.is_empty()
+        && sorted_intersect(a.all_chars, b.all_chars))
+    .then_some(Sys::Across)
+}
+
+/// A typing error between two Latin spellings.
+#[inline(always)]
+fn typo(a: &str, b: &str) -> bool {
     // Jaro–Winkler ≥ 0.9 needs similar lengths and, in practice, a shared first or second
     // letter (or the two swapped); test those first (this is the hottest comparison).
-    let (x, y) = (a.text.as_bytes(), b.text.as_bytes());
+    let (x, y) = (a.as_bytes(), b.as_bytes());
     if x.len() >= 4
         && y.len() >= 4
         && x.len().abs_diff(y.len()) <= 3
         && (x[0] == y[0] || x[1] == y[1] || (x[0] == y[1] && x[1] == y[0]))
-        && jaro_winkler(&a.text, &b.text) >= 0.9
+        && jaro_winkler(a, b) >= 0.9
     {
-        return (1, None);
+        return true;
     }
     // Short parts ("Chn" / "Chen", "Ming" / "iMng"): two letters swapped or one missing
     // inside the word. Not a changed or missing last letter: short names differing so are
     // usually other names (Vietnamese Hùng / Hằng, Lan / Lành).
-    if x.len().min(y.len()) >= 3 && x.len().max(y.len()) <= 5 && swapped_or_dropped(x, y) {
-        return (1, None);
+    let (lo, hi) = (x.len().min(y.len()), x.len().max(y.len()));
+    if lo == 2 && hi == 3 {
+        // A two-letter part with a consonant slipped in between its letters ("Yu" / "Yku");
+        // a vowel added, or a letter before, is as often another name (Vietnamese Đỗ / Đào
+        // "Do" / "Dao", An / Lan).
+        let (short, long) = if x.len() < y.len() { (x, y) } else { (y, x) };
+        let p = short.iter().zip(long).take_while(|(a, b)| a == b).count();
+        return p == 1 && !b"aeiouy".contains(&long[p]) && swapped_or_dropped(short, long);
     }
-    (0, None)
+    hi <= 5 && lo >= 3 && swapped_or_dropped(x, y)
+}
+
+/// Same length (5 letters or more) and one letter struck twice in place of another, neither
+/// the first nor the last ("Ljjun" / "lijun"): a typing error in a two-syllable given name.
+/// Only against the joined readings of two Han characters, which a Latin spelling can meet
+/// by nothing else. Any other changed letter is as often another name ("Lijin" / 立军 lijun,
+/// Thanh / Thinh).
+fn one_doubled(x: &[u8], y: &[u8]) -> bool {
+    if x.len() != y.len() || x.len() < 5 || x[0] != y[0] || x[x.len() - 1] != y[y.len() - 1] {
+        return false;
+    }
+    let mut diff = (1..x.len() - 1).filter(|i| x[*i] != y[*i]);
+    let (Some(p), None) = (diff.next(), diff.next()) else {
+        return false;
+    };
+    let doubled = |w: &[u8]| w[p] == w[p - 1] || w[p] == w[p + 1];
+    doubled(x) || doubled(y)
+}
+
+/// A Latin word against two adjacent parts written joined, with a typing error: the joined
+/// readings of two Han characters ("Li Fuei" / 李福梅 fumei), or two Latin parts ("Qianrong"
+/// / "Qiyn Rong"). Allocates nothing.
+fn typo_join(t: &Token, x: &Token, y: &Token, join: &Join) -> bool {
+    if t.thai || t.initial {
+        return false;
+    }
+    let w = t.text.as_bytes();
+    if x.han && y.han {
+        return join.reads.as_deref().is_some_and(|r| {
+            r.split(' ')
+                .any(|r| typo(r, &t.text) || one_doubled(r.as_bytes(), w))
+        });
+    }
+    if x.han || y.han || x.thai || y.thai || x.initial || y.initial {
+        return false;
+    }
+    let (p, q) = (x.text.as_bytes(), y.text.as_bytes());
+    let n = p.len() + q.len();
+    if n > 32 || n.abs_diff(w.len()) > 3 {
+        return false;
+    }
+    let mut buf = [0u8; 32];
+    buf[..p.len()].copy_from_slice(p);
+    buf[p.len()..n].copy_from_slice(q);
+    std::str::from_utf8(&buf[..n]).is_ok_and(|j| typo(j, &t.text))
 }
 
 /// Two adjacent letters swapped, or one letter missing before the last (no allocation).
+#[inline]
 fn swapped_or_dropped(x: &[u8], y: &[u8]) -> bool {
     let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
     let p = short.iter().zip(long).take_while(|(a, b)| a == b).count();
@@ -710,8 +833,17 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
         }
     }
     let cells = &mut cells[..n_cells];
-    // Greedy assignment, strongest first; ties by position so the result is deterministic.
-    cells.sort_unstable_by(|x, y| y.0.cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    // Greedy assignment, strongest first; among equally strong agreements the parts with
+    // fewest partners first (冯 reads "Pang" and "Fung": 鹏 "Pang" takes "Pang", 冯 "Fung");
+    // then by position so the result is deterministic.
+    if n_cells > 1 {
+        let (mut row, mut col) = ([0u8; MAX_TOKENS], [0u8; MAX_TOKENS]);
+        for c in cells.iter() {
+            row[c.1] += 1;
+            col[c.2] += 1;
+        }
+        cells.sort_unstable_by_key(|c| (std::cmp::Reverse(c.0), row[c.1] + col[c.2], c.1, c.2));
+    }
     let mut used_a = [false; MAX_TOKENS];
     let mut used_b = [false; MAX_TOKENS];
     let mut matched: Matched = SmallVec::new();
@@ -733,10 +865,86 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     for c in &cells[..weak] {
         take(c, &mut used_a, &mut used_b, &mut matched);
     }
-    join_pass(a, b, &mut used_a, &mut used_b, &mut matched, false);
-    join_pass(b, a, &mut used_b, &mut used_a, &mut matched, true);
+    join_pass(a, b, &mut used_a, &mut used_b, &mut matched, false, false);
+    join_pass(b, a, &mut used_b, &mut used_a, &mut matched, true, false);
     for c in &cells[weak..] {
         take(c, &mut used_a, &mut used_b, &mut matched);
+    }
+    // Last, the slower weak agreements on parts left over — only where they can still make
+    // the names agree (a weak part counts when every part agrees, or when it is the one
+    // part left on a side whose other parts agree strongly), which few compared pairs are.
+    let free = |n: &Name, used: &[bool; MAX_TOKENS]| {
+        n.tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| !used[*i] && !t.optional)
+            .count()
+    };
+    let (fa, fb) = (free(a, &used_a), free(b, &used_b));
+    // A word against two adjacent parts, with a typing error: only when nothing else is left.
+    if (fa, fb) == (1, 2) || (fa, fb) == (2, 1) {
+        join_pass(a, b, &mut used_a, &mut used_b, &mut matched, false, true);
+        join_pass(b, a, &mut used_b, &mut used_a, &mut matched, true, true);
+    }
+    let (fa, fb) = (free(a, &used_a), free(b, &used_b));
+    // Single parts, once something else agrees, when a side has one part left.
+    if !matched.is_empty() && fa >= 1 && fb >= 1 && (fa == 1 || fb == 1) {
+        for (i, ta) in a.tokens.iter().enumerate().take(MAX_TOKENS) {
+            if used_a[i] || ta.optional {
+                continue;
+            }
+            for (j, tb) in b.tokens.iter().enumerate().take(MAX_TOKENS) {
+                if used_b[j] || tb.optional {
+                    continue;
+                }
+                if let Some(sys) = leftover_score(ta, tb) {
+                    used_a[i] = true;
+                    used_b[j] = true;
+                    matched.push((1, i, j, (sys == Sys::Across).then_some(sys)));
+                    break;
+                }
+            }
+        }
+    }
+    // One exchange: a part left over on each side, and a weakly matched pair that can be
+    // re-paired with them ("WANG Kang" / "hong Wong": "Wang" met "Hong" (both spell 王's
+    // neighbours) and left "Kang" / "Wong"; 康 is "Hong", 王 "Wong").
+    let (fa, fb) = (free(a, &used_a), free(b, &used_b));
+    if fa >= 1 && fb >= 1 && (fa == 1 || fb == 1) && matched.iter().any(|m| m.0 == 1) {
+        let pair = |x: &Token, y: &Token| -> Option<(u8, Option<Sys>)> {
+            match token_score(x, y) {
+                (0, _) => leftover_score(x, y).map(|s| (1, (s == Sys::Across).then_some(s))),
+                s => Some(s),
+            }
+        };
+        'left: for (i, ta) in a.tokens.iter().enumerate().take(MAX_TOKENS) {
+            if used_a[i] || ta.optional {
+                continue;
+            }
+            for (j, tb) in b.tokens.iter().enumerate().take(MAX_TOKENS) {
+                if used_b[j] || tb.optional {
+                    continue;
+                }
+                for k in 0..matched.len() {
+                    let (s, ma, mb, _) = matched[k];
+                    // Not a part of a join (two entries share it).
+                    if s != 1 || matched.iter().filter(|x| x.1 == ma || x.2 == mb).count() > 1 {
+                        continue;
+                    }
+                    let Some(p1) = pair(ta, &b.tokens[mb]) else {
+                        continue;
+                    };
+                    let Some(p2) = pair(&a.tokens[ma], tb) else {
+                        continue;
+                    };
+                    matched[k] = (p1.0, i, mb, p1.1);
+                    matched.push((p2.0, ma, j, p2.1));
+                    used_a[i] = true;
+                    used_b[j] = true;
+                    continue 'left;
+                }
+            }
+        }
     }
     // A side is covered when each of its non-optional tokens found a partner.
     let covered = |n: &Name, used: &[bool; MAX_TOKENS]| {
@@ -760,6 +968,31 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
         .filter(|m| m.0 < 2 && m.3 == Some(Sys::Across))
         .count();
     let full = cov_a && cov_b && m > 0;
+    // A Western given name on one side only, before a Chinese name romanised in another
+    // system ("Michael Seow Sze Mei" / "Xiao Simei", DOMAIN.md §3): the one part left over is
+    // the first, a word that is no romanised syllable (it may split into two, "Ka-ren"), and
+    // everything else agrees, some of it across romanisation systems (agreeing spellings make
+    // the pair a subset already).
+    let western_only = |n: &Name, used: &[bool; MAX_TOKENS]| {
+        let mut left = n
+            .tokens
+            .iter()
+            .enumerate()
+            .filter(|(i, t)| !used[*i] && !t.optional);
+        left.next().is_some_and(|(i, t)| {
+            n.tokens[..i].iter().all(|t| t.optional)
+                && !t.han
+                && !t.thai
+                && !t.initial
+                && t.text.len() >= 3
+                && t.all_chars.is_empty()
+                && han::spelled(&t.text).is_empty()
+        }) && left.next().is_none()
+    };
+    let excused = m >= 2
+        && across > 0
+        && ((cov_b && !cov_a && western_only(a, &used_a))
+            || (cov_a && !cov_b && western_only(b, &used_b)));
     // All but one part each agree, and the two leftovers start alike: a typo in one part
     // ("Htet Su Thu" / "Htwt Su Thu").
     let leftover = |n: &Name, used: &[bool; MAX_TOKENS]| -> (usize, usize) {
@@ -786,7 +1019,11 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
         NameLevel::Phonetic
     } else if (cov_a || cov_b) && m >= 2 && min_score >= 2 {
         NameLevel::Subset
-    } else if full || one_typo || ((cov_a || cov_b) && m >= 2 && strong + 1 >= m && across == 0) {
+    } else if full
+        || excused
+        || one_typo
+        || ((cov_a || cov_b) && m >= 2 && strong + 1 >= m && across == 0)
+    {
         NameLevel::Fuzzy
     } else if strong > 0 {
         NameLevel::Partial
@@ -832,16 +1069,7 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
 pub fn joined_keys(x: &Token, y: &Token) -> Vec<(u64, u64, Sys)> {
     let forms = |t: &Token| -> Vec<(String, Sys)> {
         if t.han {
-            let mut v = Vec::new();
-            if let Some(r) = han::readings(t.text.chars().next().unwrap_or(' ')) {
-                v.extend(r.pinyin.iter().map(|p| ((*p).to_owned(), Sys::Pinyin)));
-                v.extend(
-                    r.jyutping
-                        .iter()
-                        .map(|j| (han::jyutping_to_hk(j), Sys::Cantonese)),
-                );
-            }
-            v
+            han_forms(t)
         } else {
             vec![(
                 t.text.to_string(),
@@ -866,6 +1094,20 @@ pub fn joined_keys(x: &Token, y: &Token) -> Vec<(u64, u64, Sys)> {
     out
 }
 
+/// Readings of a Han token for joining: pinyin and every Hong Kong spelling.
+fn han_forms(t: &Token) -> Vec<(String, Sys)> {
+    let mut v = Vec::new();
+    if let Some(r) = han::readings(t.text.chars().next().unwrap_or(' ')) {
+        v.extend(r.pinyin.iter().map(|p| ((*p).to_owned(), Sys::Pinyin)));
+        v.extend(
+            han::hk_char_spellings(r)
+                .into_iter()
+                .map(|hk| (hk, Sys::Cantonese)),
+        );
+    }
+    v
+}
+
 /// Matched token pairs: (score, index in a, index in b, system).
 type Matched = SmallVec<[(u8, usize, usize, Option<Sys>); MAX_TOKENS * 2]>;
 
@@ -876,6 +1118,7 @@ fn join_pass(
     used_b: &mut [bool; MAX_TOKENS],
     matched: &mut Matched,
     swapped: bool,
+    typos: bool,
 ) {
     for (i, t) in a.tokens.iter().enumerate() {
         if used_a[i] || t.han || t.initial {
@@ -886,6 +1129,22 @@ fn join_pass(
                 continue;
             }
             let Some(join) = b.joins.get(j) else { continue };
+            if typos {
+                if typo_join(t, &b.tokens[j], &b.tokens[j + 1], join) {
+                    used_a[i] = true;
+                    used_b[j] = true;
+                    used_b[j + 1] = true;
+                    if swapped {
+                        matched.push((1, j, i, None));
+                        matched.push((1, j + 1, i, None));
+                    } else {
+                        matched.push((1, i, j, None));
+                        matched.push((1, i, j + 1, None));
+                    }
+                    break;
+                }
+                continue;
+            }
             let maybe = t.sig.0 & join.sig.0 != 0 || t.sig.1 & join.sig.1 != 0;
             let hit = if maybe {
                 join.keys.iter().find_map(|(e, p, s)| {
@@ -1032,6 +1291,105 @@ mod tests {
         assert!(lvl("YEUNG, ling yu", "Lingyu Yang") >= NameLevel::Fuzzy);
         // "De" and "La" are Chinese syllables too.
         assert!(lvl("XIAO Lan De", "Xiao Lande") >= NameLevel::Phonetic);
+    }
+
+    #[test]
+    fn hong_kong_variants_against_han() {
+        for (a, b) in [
+            ("tsz kwai Lam", "林子桂"),
+            ("KONG, shuk sun", "江淑新"),
+            ("Wu Po-sun", "胡宝新"),
+            ("YEUNG ho yuet", "楊豪月"),
+            ("Tsui Ching", "徐靜"),
+            ("Chui Tsing", "徐靜"),
+            ("Lee May", "李美"),
+            ("Sze Shing", "詩成"),
+        ] {
+            assert!(
+                lvl(a, b) >= NameLevel::Phonetic,
+                "{a} / {b}: {:?}",
+                lvl(a, b)
+            );
+        }
+        // The variants reach their own characters only.
+        assert!(lvl("Tsz Kwai Lam", "林志明") <= NameLevel::Partial);
+        assert!(lvl("Shuk Sun Kong", "江淑雲") <= NameLevel::Partial);
+        assert!(lvl("Yeung Ho Yuet", "楊浩然") <= NameLevel::Partial);
+    }
+
+    #[test]
+    fn chinese_across_systems_common_syllables() {
+        // "Ho" and "Hung" are kept in the short lists only through their surnames; as given
+        // names they still meet pinyin through every character (好, 雄).
+        assert!(lvl("LIN Hao Ting", "Lim ho ting") >= NameLevel::Fuzzy);
+        assert!(lvl("PAN Kai Xiong", "Phua hoi hung") >= NameLevel::Fuzzy);
+        assert!(lvl("Hui Yku-ping", "XU Yu Ping") >= NameLevel::Fuzzy);
+        // Other given names stay apart.
+        assert!(lvl("LIN Hao Ting", "Lim Ming Ting") <= NameLevel::Partial);
+        assert!(lvl("PAN Kai Xiong", "Phua hoi ming") <= NameLevel::Partial);
+        // A vowel slipped into a two-letter part is another name (Đỗ / Đào, Hà / Hòa).
+        assert!(lvl("Do Van An", "Dao Van An") <= NameLevel::Partial);
+        // Equally good readings: each part takes the partner only it can have (冯 reads
+        // "Pang" and "Fung", 鹏 only "Pang").
+        assert!(lvl("馮鵬秀", "pang sau Fung") >= NameLevel::Exact);
+        // A weak pairing given up for two ("Wang" / "Hong" for "Wang" / "Wong" and 康 "Kang" /
+        // "Hong").
+        assert!(lvl("WANG Kang", "hong Wong") >= NameLevel::Fuzzy);
+        assert!(lvl("WANG Kang", "ming Wong") <= NameLevel::Partial);
+        // Short a written "u" in Hong Kong names (芬 "Fun", 珍 "Chun"); 陳 stays "Chan".
+        assert!(lvl("Lau Ho-fun", "LIU Hao Fen") >= NameLevel::Fuzzy);
+        assert!(lvl("陳芬翠", "Chan Fun-chui") >= NameLevel::Exact);
+        assert!(lvl("黄翠珍", "WONG chui chun") >= NameLevel::Exact);
+        assert!(lvl("陳芬翠", "Chun Fun-chui") <= NameLevel::Partial);
+        assert!(lvl("YEUNG, ho yee", "Yang Haoyi") >= NameLevel::Fuzzy);
+        // Pinyin j is not the old Indonesian j ("Yijia" is no "Yee").
+        assert!(lvl("Yijia Chen", "Tan yee ka") >= NameLevel::Fuzzy);
+        assert!(lvl("Yijia Chen", "Chen Yee") <= NameLevel::Partial);
+    }
+
+    #[test]
+    fn western_given_name_before_chinese_name() {
+        assert!(lvl("Michael Seow sze mei", "Xiao Simei") >= NameLevel::Fuzzy);
+        assert!(lvl("LI Dong Xiang", "Eric Lee tung cheung") >= NameLevel::Fuzzy);
+        assert!(lvl("ZHANG Kai Feng", "Karen Teo hoi fung") >= NameLevel::Fuzzy);
+        assert!(lvl("Peter Xiangping Chen", "Tan cheung ping") >= NameLevel::Fuzzy);
+        // Only before the Chinese name, not in place of one of its parts.
+        assert!(lvl("Teo Karen Hoi", "ZHANG Kai Feng") <= NameLevel::Partial);
+        assert!(lvl("Michael Tan", "Tan") <= NameLevel::Partial);
+        assert!(lvl("Michael Seow sze mei", "Xiao Lan") <= NameLevel::Partial);
+        assert!(lvl("Michael Seow sze mei", "Xiao Simei Anna") <= NameLevel::Partial);
+        assert!(lvl("John Wong", "Peter Wong") <= NameLevel::Partial);
+    }
+
+    #[test]
+    fn typos_against_han() {
+        for (a, b) in [
+            ("Ljjun Wang", "王立军"),
+            ("Yongaeng Yu", "余勇峰"),
+            ("Guag Li", "李光"),
+            ("LU Ping Tig", "盧平婷"),
+            ("Wang uFkai", "王福凱"),
+            ("iJngya Lin", "林静雅"),
+            ("Li Fuei", "李福梅"),
+            ("CAO oYng Da", "Yongda Cao"),
+            ("PAN Qiyn Rong", "Qianrong Pan"),
+        ] {
+            assert_eq!(lvl(a, b), NameLevel::Fuzzy, "{a} / {b}");
+        }
+        // Typos are weak: the rest must agree, and other names stay apart.
+        assert!(lvl("Ljjun Wang", "王立金") <= NameLevel::Partial);
+        assert!(lvl("Guag Li", "陈光") <= NameLevel::Partial);
+        assert!(lvl("LU Ping Ting", "盧平安") <= NameLevel::Partial);
+        assert!(lvl("Wang Fukai", "王福明") <= NameLevel::Partial);
+        assert!(lvl("Wang uFkai", "王凱") <= NameLevel::Partial);
+        assert!(lvl("CAO oYng Da", "Yongming Cao") <= NameLevel::Partial);
+        assert!(lvl("Nguyen Thanh", "Nguyen Thinh") <= NameLevel::Partial);
+        assert!(one_doubled(b"ljjun", b"lijun"));
+        assert!(!one_doubled(b"lijin", b"lijun"));
+        assert!(!one_doubled(b"thanh", b"thinh"));
+        assert!(typo("yu", "yku"));
+        assert!(!typo("do", "dao"));
+        assert!(!typo("an", "lan"));
     }
 
     #[test]

@@ -219,7 +219,12 @@ pub fn keys_into(p: &Prepared, out: &mut Vec<u64>) {
     let mut inits: SmallVec<[u8; 16]> = p
         .names
         .iter()
-        .flat_map(|n| n.tokens.iter().filter(|t| !t.optional).flat_map(initials))
+        .flat_map(|n| {
+            n.tokens
+                .iter()
+                .filter(|t| !t.optional)
+                .flat_map(|t| initials(t))
+        })
         .collect();
     inits.sort_unstable();
     inits.dedup();

@@ -7,6 +7,8 @@
 //! meet through a phonetic key. Connectors (bin/binti/A/L/A/P) are dropped, honorifics
 //! (U, Daw, Haji, Datuk, Mr…) are optional tokens, Malay and Filipino abbreviations expanded.
 
+use std::sync::Arc;
+
 use smallvec::SmallVec;
 use unicode_normalization::UnicodeNormalization;
 
@@ -102,10 +104,12 @@ pub type Keys = SmallVec<[(u64, Sys); 2]>;
 /// A parsed name: its tokens.
 #[derive(Debug, Clone, Default)]
 pub struct Name {
-    /// Tokens, at most [`MAX_TOKENS`].
-    pub tokens: Vec<Token>,
-    /// For each pair of adjacent tokens, their spellings written as one word.
-    pub joins: Vec<Join>,
+    /// Tokens, at most [`MAX_TOKENS`]. Shared: a register repeats a few thousand name parts
+    /// over a million records, so each record points at its parts rather than holding a copy
+    /// (a token is some 200 bytes).
+    pub tokens: Vec<Arc<Token>>,
+    /// For each pair of adjacent tokens, their spellings written as one word (shared too).
+    pub joins: Vec<Arc<Join>>,
 }
 
 const CONNECTORS: &[&str] = &[
@@ -133,8 +137,11 @@ fn with_sig(mut t: Token) -> Token {
 const CACHE_CAP: usize = 1 << 16;
 
 /// Tokens built on one thread, by a key of (word or character, system, flag) — see [`cached`].
-type Memo =
-    std::collections::HashMap<u64, (Box<str>, Token), std::hash::BuildHasherDefault<KeyHasher>>;
+type Memo = std::collections::HashMap<
+    u64,
+    (Box<str>, Arc<Token>),
+    std::hash::BuildHasherDefault<KeyHasher>,
+>;
 
 thread_local! {
     /// Tokens already built on this thread. Name parts repeat heavily across a register (a few
@@ -147,15 +154,15 @@ thread_local! {
 /// The memoised token for `word` (a Latin word, or a Han character's UTF-8) and its flags:
 /// looked up by hash, then checked against the word it was built from, so a collision only
 /// costs a rebuild.
-fn cached(word: &str, sys: Sys, flag: bool, build: impl FnOnce() -> Token) -> Token {
-    let key = tagged(40 + sys as u8 * 2 + u8::from(flag), word);
+fn cached(word: &str, sys: Sys, flags: u8, build: impl FnOnce() -> Token) -> Arc<Token> {
+    let key = tagged(40 + sys as u8 * 4 + flags, word);
     TOKENS.with_borrow_mut(|memo| {
         if let Some((w, t)) = memo.get(&key)
             && &**w == word
         {
             return t.clone();
         }
-        let t = build();
+        let t = Arc::new(build());
         if memo.len() >= CACHE_CAP {
             memo.clear();
         }
@@ -167,12 +174,12 @@ fn cached(word: &str, sys: Sys, flag: bool, build: impl FnOnce() -> Token) -> To
 thread_local! {
     /// Joins already built on this thread, by the two tokens' exact keys and Thai flags (all
     /// that [`joined_keys`] reads of them besides the text the key stands for).
-    static JOINS: std::cell::RefCell<std::collections::HashMap<(u64, bool, u64, bool), Join>> =
+    static JOINS: std::cell::RefCell<std::collections::HashMap<(u64, bool, u64, bool), Arc<Join>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 /// Two adjacent tokens as one word (see [`Join`]), memoised like tokens.
-fn join(x: &Token, y: &Token) -> Join {
+fn join(x: &Token, y: &Token) -> Arc<Join> {
     JOINS.with_borrow_mut(|memo| {
         let key = (x.exact, x.thai, y.exact, y.thai);
         if let Some(j) = memo.get(&key) {
@@ -195,11 +202,11 @@ fn join(x: &Token, y: &Token) -> Join {
             }
             v.join(" ").into()
         });
-        let j = Join {
+        let j = Arc::new(Join {
             keys: keys.into(),
             sig,
             reads,
-        };
+        });
         if memo.len() >= CACHE_CAP {
             memo.clear();
         }
@@ -208,9 +215,14 @@ fn join(x: &Token, y: &Token) -> Join {
     })
 }
 
-fn latin_token(word: &str, sys: Sys, optional: bool) -> Token {
-    cached(word, sys, optional, || {
-        build_latin_token(word, sys, optional)
+/// A Latin (or romanised Thai) token; `thai_context` for a Thai national's record (see
+/// [`Token::thai_context`]).
+fn latin_token(word: &str, sys: Sys, optional: bool, thai_context: bool) -> Arc<Token> {
+    let flags = u8::from(optional) | u8::from(thai_context) << 1;
+    cached(word, sys, flags, || {
+        let mut t = build_latin_token(word, sys, optional);
+        t.thai_context |= thai_context;
+        t
     })
 }
 
@@ -417,12 +429,12 @@ fn syllable_halves(word: &str) -> Vec<(&'static [u16], &'static [u16])> {
     out
 }
 
-fn han_token(c: char, surname_position: bool) -> Token {
+fn han_token(c: char, surname_position: bool) -> Arc<Token> {
     let mut buf = [0u8; 4];
     cached(
         c.encode_utf8(&mut buf),
         Sys::Pinyin,
-        surname_position,
+        u8::from(surname_position),
         || build_han_token(c, surname_position),
     )
 }
@@ -487,7 +499,8 @@ fn build_han_token(c: char, surname_position: bool) -> Token {
 pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
     let raw: String = bounded(raw).nfkc().collect();
     let myanmar = nationality == Some("MM");
-    let mut tokens: Vec<Token> = Vec::new();
+    let mut tokens: Vec<Arc<Token>> = Vec::new();
+    let thai_context = nationality == Some("TH");
     let mut latin_words: Vec<String> = Vec::new();
     // Split into Han runs and other words.
     let mut word = String::new();
@@ -539,7 +552,7 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
         if thai::is_thai(&w) {
             let r = thai::romanise(&w);
             if !r.is_empty() {
-                tokens.push(latin_token(&r, Sys::Thai, false));
+                tokens.push(latin_token(&r, Sys::Thai, false, thai_context));
             }
             continue;
         }
@@ -551,7 +564,7 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
         // Particles of Spanish and Filipino surnames that are also Chinese syllables (德 "De",
         // 拉 "La"): optional, so "Xiao Lan De" still meets "Xiao Lande".
         if PARTICLES.contains(&f.as_str()) {
-            tokens.push(latin_token(&f, Sys::Latin, true));
+            tokens.push(latin_token(&f, Sys::Latin, true, thai_context));
             continue;
         }
         let expanded: &str = match f.as_str() {
@@ -561,7 +574,7 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
             "abd" | "abdul" | "abdol" => "abdul",
             "ma" if abbrev => "maria",
             "nik" | "wan" | "che" | "megat" | "syed" | "sharifah" | "tengku" | "raja" => {
-                tokens.push(latin_token(&f, Sys::Latin, true));
+                tokens.push(latin_token(&f, Sys::Latin, true, thai_context));
                 continue;
             }
             other => other,
@@ -573,7 +586,7 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
             HONORIFICS.contains(&expanded)
         };
         if honorific {
-            tokens.push(latin_token(expanded, Sys::Latin, true));
+            tokens.push(latin_token(expanded, Sys::Latin, true, thai_context));
             continue;
         }
         let cleaned: String = expanded
@@ -583,7 +596,7 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
         if cleaned.is_empty() {
             continue;
         }
-        tokens.push(latin_token(&cleaned, Sys::Latin, false));
+        tokens.push(latin_token(&cleaned, Sys::Latin, false, thai_context));
     }
     // A mononym duplicated to fill two passport fields ("Sukarno Sukarno") counts once;
     // reduplicated given names ("Zhi Zhi", "Aye Aye") stay as written.
@@ -591,11 +604,6 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
         tokens.truncate(1);
     }
     tokens.truncate(MAX_TOKENS);
-    if nationality == Some("TH") {
-        for t in tokens.iter_mut().filter(|t| !t.han) {
-            t.thai_context = true;
-        }
-    }
     let joins = tokens.windows(2).map(|w| join(&w[0], &w[1])).collect();
     Name { tokens, joins }
 }

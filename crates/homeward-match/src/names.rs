@@ -171,10 +171,13 @@ fn cached(word: &str, sys: Sys, flags: u8, build: impl FnOnce() -> Token) -> Arc
     })
 }
 
+/// Joins built on one thread, by the two tokens' exact keys and Thai flags.
+type JoinMemo = std::collections::HashMap<(u64, bool, u64, bool), Arc<Join>>;
+
 thread_local! {
     /// Joins already built on this thread, by the two tokens' exact keys and Thai flags (all
     /// that [`joined_keys`] reads of them besides the text the key stands for).
-    static JOINS: std::cell::RefCell<std::collections::HashMap<(u64, bool, u64, bool), Arc<Join>>> =
+    static JOINS: std::cell::RefCell<JoinMemo> =
         std::cell::RefCell::new(std::collections::HashMap::new());
 }
 

@@ -97,12 +97,14 @@ pub fn frequencies(records: &[Prepared]) -> KeyCounts {
 /// known size rather than grown: at a million records the keys are tens of millions of entries,
 /// and growing (copying) vectors that size cost more than making them.
 fn candidate_pairs(records: &[Prepared], split: Option<usize>, cap: usize) -> Vec<Vec<u64>> {
-    const CHUNK: usize = 4096;
+    // Records per chunk of keys: small enough that a chunk's buffer (under 512 KiB) comes from
+    // the allocator's reusable pages rather than fresh memory from the system.
+    const CHUNK: usize = 1024;
     let parts: Vec<Vec<(u64, u32)>> = records
         .par_chunks(CHUNK)
         .enumerate()
         .map(|(c, chunk)| {
-            let mut v = Vec::with_capacity(chunk.len() * 24);
+            let mut v = Vec::with_capacity(chunk.len() * 20);
             let mut keys = Vec::with_capacity(block::MAX_KEYS);
             for (i, p) in chunk.iter().enumerate() {
                 block::keys_into(p, &mut keys);

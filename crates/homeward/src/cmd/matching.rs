@@ -152,7 +152,23 @@ fn load(
         );
     };
     let original = |name: &str| col(name).map_or(name.to_owned(), |i| headers[i].clone());
-    let idx: HashMap<&str, Option<usize>> = [
+    // Each contract column's position in the file, found once (not looked up per row).
+    let [
+        full_name,
+        given_name,
+        family_name,
+        alt_names,
+        sex,
+        birth_date,
+        nationality,
+        phone,
+        passport_no,
+        id_no,
+        handles,
+        address,
+        postcode,
+        last_seen_place,
+    ] = [
         "full_name",
         "given_name",
         "family_name",
@@ -168,39 +184,35 @@ fn load(
         "postcode",
         "last_seen_place",
     ]
-    .into_iter()
-    .map(|n| (n, col(n)))
-    .collect();
+    .map(col);
     type Row = (u64, String, csv::StringRecord);
     type Converted = Result<Prepared, (u64, homeward_match::FieldError)>;
     // Rows become records and are prepared in parallel, chunk by chunk, while the (serial)
     // CSV reading goes on.
     let convert = |(line, id, row): &Row| -> Converted {
-        let get = |name: &str| -> Option<String> {
-            idx.get(name)
-                .copied()
-                .flatten()
+        let get = |column: Option<usize>| -> Option<String> {
+            column
                 .and_then(|i| row.get(i))
                 .map(|s| cut(s.trim()).to_owned())
                 .filter(|s| !s.is_empty())
         };
-        let mut names: Vec<String> = get("full_name").into_iter().collect();
-        names.extend(get("alt_names").map(|s| list(&s)).unwrap_or_default());
+        let mut names: Vec<String> = get(full_name).into_iter().collect();
+        names.extend(get(alt_names).map(|s| list(&s)).unwrap_or_default());
         let rec = PersonRecord {
             record_id: id.clone(),
             names,
-            given_name: get("given_name"),
-            family_name: get("family_name"),
-            sex: get("sex"),
-            birth_date: get("birth_date"),
-            nationality: get("nationality"),
-            phones: get("phone").map(|s| list(&s)).unwrap_or_default(),
-            passport_no: get("passport_no"),
-            id_no: get("id_no"),
-            handles: get("handles").map(|s| list(&s)).unwrap_or_default(),
-            address: get("address"),
-            postcode: get("postcode"),
-            last_seen_place: get("last_seen_place"),
+            given_name: get(given_name),
+            family_name: get(family_name),
+            sex: get(sex),
+            birth_date: get(birth_date),
+            nationality: get(nationality),
+            phones: get(phone).map(|s| list(&s)).unwrap_or_default(),
+            passport_no: get(passport_no),
+            id_no: get(id_no),
+            handles: get(handles).map(|s| list(&s)).unwrap_or_default(),
+            address: get(address),
+            postcode: get(postcode),
+            last_seen_place: get(last_seen_place),
         };
         prepare(&rec, true).map_err(|e| (*line, e))
     };
@@ -262,12 +274,13 @@ fn load(
                     continue;
                 }
                 chunk.push((line, id, row));
-                bar.inc(1);
                 if chunk.len() == CHUNK {
+                    bar.inc(CHUNK as u64);
                     tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)))?;
                 }
             }
             if !chunk.is_empty() {
+                bar.inc(chunk.len() as u64);
                 tx.send(chunk)?;
             }
             Ok(())
@@ -334,11 +347,17 @@ fn write_clusters(path: &Path, ids: &[&str], result: &BatchResult) -> anyhow::Re
     let mut w = csv::Writer::from_path(path)
         .with_context(|| format!("cannot create {}", path.display()))?;
     w.write_record(["record_id", "cluster_id"])?;
-    let mut number: HashMap<u32, usize> = HashMap::new();
+    // Clusters are numbered 1, 2, … in order of first appearance (a cluster is named by the
+    // index of its first member, so a plain array maps it).
+    let mut number = vec![0usize; result.clusters.len()];
+    let mut next = 0;
     for (id, c) in ids.iter().zip(&result.clusters) {
-        let next = number.len() + 1;
-        let n = *number.entry(*c).or_insert(next);
-        w.write_record([*id, n.to_string().as_str()])?;
+        let slot = &mut number[*c as usize];
+        if *slot == 0 {
+            next += 1;
+            *slot = next;
+        }
+        w.write_record([*id, slot.to_string().as_str()])?;
     }
     w.flush()?;
     Ok(())

@@ -831,19 +831,20 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     if a.tokens.is_empty() || b.tokens.is_empty() {
         return NameAgreement::default();
     }
-    // At most MAX_TOKENS² cells: kept on the stack (this is the hottest function of a batch).
-    let mut cells = [(0u8, 0usize, 0usize, None::<Sys>); MAX_TOKENS * MAX_TOKENS];
-    let mut n_cells = 0;
+    // The agreeing cells of the token matrix, kept on the stack without initialising room for
+    // all MAX_TOKENS² of them (this is the hottest function of a batch; most names agree in
+    // a handful of cells).
+    let mut cells: SmallVec<[(u8, usize, usize, Option<Sys>); 16]> = SmallVec::new();
     for (i, ta) in a.tokens.iter().enumerate().take(MAX_TOKENS) {
         for (j, tb) in b.tokens.iter().enumerate().take(MAX_TOKENS) {
             let (s, via) = token_score(ta, tb);
             if s > 0 {
-                cells[n_cells] = (s, i, j, via);
-                n_cells += 1;
+                cells.push((s, i, j, via));
             }
         }
     }
-    let cells = &mut cells[..n_cells];
+    let n_cells = cells.len();
+    let cells = &mut cells[..];
     // Greedy assignment, strongest first; among equally strong agreements the parts with
     // fewest partners first (冯 reads "Pang" and "Fung": 鹏 "Pang" takes "Pang", 冯 "Fung");
     // then by position so the result is deterministic.

@@ -107,9 +107,9 @@ pub struct Name {
     /// Tokens, at most [`MAX_TOKENS`]. Shared: a register repeats a few thousand name parts
     /// over a million records, so each record points at its parts rather than holding a copy
     /// (a token is some 200 bytes).
-    pub tokens: Vec<Arc<Token>>,
+    pub tokens: SmallVec<[Arc<Token>; 4]>,
     /// For each pair of adjacent tokens, their spellings written as one word (shared too).
-    pub joins: Vec<Arc<Join>>,
+    pub joins: SmallVec<[Arc<Join>; 3]>,
 }
 
 const CONNECTORS: &[&str] = &[
@@ -502,7 +502,7 @@ fn build_han_token(c: char, surname_position: bool) -> Token {
 pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
     let raw: String = bounded(raw).nfkc().collect();
     let myanmar = nationality == Some("MM");
-    let mut tokens: Vec<Arc<Token>> = Vec::new();
+    let mut tokens: SmallVec<[Arc<Token>; 4]> = SmallVec::new();
     let thai_context = nationality == Some("TH");
     let mut latin_words: Vec<String> = Vec::new();
     // Split into Han runs and other words.

@@ -61,8 +61,9 @@ pub struct FieldError {
 /// compares millions of pairs.
 #[derive(Debug, Clone, Default)]
 pub struct Prepared {
-    /// Parsed names (each listed name, and given + family together).
-    pub names: Vec<Name>,
+    /// Parsed names (each listed name, and given + family together); the first inline, so
+    /// comparing a pair reaches a record's name without another memory read.
+    pub names: SmallVec<[Name; 1]>,
     /// `M`, `F` or `X`.
     pub sex: Option<char>,
     /// Birth date.
@@ -94,7 +95,7 @@ fn opt(s: &Option<String>) -> Option<&str> {
 pub fn prepare(rec: &PersonRecord, strict: bool) -> Result<Prepared, FieldError> {
     let nationality = opt(&rec.nationality).and_then(ident::nationality);
     let region = nationality.as_deref().filter(|n| n.len() == 2);
-    let mut names: Vec<Name> = Vec::new();
+    let mut names: SmallVec<[Name; 1]> = SmallVec::new();
     for n in rec.names.iter().take(MAX_LIST) {
         let p = names::parse(n, region);
         if !p.tokens.is_empty() {

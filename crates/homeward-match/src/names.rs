@@ -834,7 +834,7 @@ pub fn compare(a: &Name, b: &Name) -> NameAgreement {
     // The agreeing cells of the token matrix, kept on the stack without initialising room for
     // all MAX_TOKENS² of them (this is the hottest function of a batch; most names agree in
     // a handful of cells).
-    let mut cells: SmallVec<[(u8, usize, usize, Option<Sys>); 16]> = SmallVec::new();
+    let mut cells: SmallVec<[Cell; 16]> = SmallVec::new();
     for (i, ta) in a.tokens.iter().enumerate().take(MAX_TOKENS) {
         for (j, tb) in b.tokens.iter().enumerate().take(MAX_TOKENS) {
             let (s, via) = token_score(ta, tb);
@@ -1119,6 +1119,9 @@ fn han_forms(t: &Token) -> Vec<(String, Sys)> {
     }
     v
 }
+
+/// An agreeing token pair: (score, index in a, index in b, system).
+type Cell = (u8, usize, usize, Option<Sys>);
 
 /// Matched token pairs: (score, index in a, index in b, system).
 type Matched = SmallVec<[(u8, usize, usize, Option<Sys>); MAX_TOKENS * 2]>;

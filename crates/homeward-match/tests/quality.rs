@@ -58,7 +58,9 @@ fn dedupe_f1_on_generated_set_holds() {
     // capture-recapture prior changes of 2026-11-26 (0.988 before, with the realistic name pools
     // of `synth::pools`). Raised from 0.93 when the generator stopped producing duplicates that
     // share nothing but a name (see `synth::persons`), and from 0.985 to 0.986.
-    const RECORDED_F1: f64 = 0.986;
+    // Recorded 0.9916 (precision 0.9928, recall 0.9904) after the Thai romanisation, Hong Kong
+    // spelling and typo-against-Han changes of 2026-11-26 (third session); raised to 0.991.
+    const RECORDED_F1: f64 = 0.991;
     assert!(
         f1 >= RECORDED_F1,
         "F1 {f1:.4} fell below the recorded {RECORDED_F1}"

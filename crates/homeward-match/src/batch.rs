@@ -294,7 +294,7 @@ fn run(
     };
     let mut expected: Option<f64> = None;
     if opts.train {
-        let step = (compared / 200_000).max(1);
+        let step = (compared / 100_000).max(1);
         let sampled: Vec<u64> = pairs.iter().flatten().step_by(step).copied().collect();
         let sample: Vec<Comparison> = sampled
             .par_iter()

@@ -500,7 +500,12 @@ fn build_han_token(c: char, surname_position: bool) -> Token {
 /// Parses one name. `nationality` (ISO alpha-2) only decides whether Myanmar honorifics that
 /// are also ordinary names elsewhere ("Ma", "Tan") are treated as honorifics.
 pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
-    let raw: String = bounded(raw).nfkc().collect();
+    // NFKC leaves ASCII as it is.
+    let raw: String = if raw.is_ascii() {
+        bounded(raw).to_owned()
+    } else {
+        bounded(raw).nfkc().collect()
+    };
     let myanmar = nationality == Some("MM");
     let mut tokens: SmallVec<[Arc<Token>; 4]> = SmallVec::new();
     let thai_context = nationality == Some("TH");

@@ -26,6 +26,10 @@ pub fn tagged(tag: u8, s: &str) -> u64 {
 
 /// Truncates to [`MAX_FIELD_CHARS`] characters.
 pub fn bounded(s: &str) -> &str {
+    // No more bytes than the limit: no more characters either.
+    if s.len() <= MAX_FIELD_CHARS {
+        return s;
+    }
     match s.char_indices().nth(MAX_FIELD_CHARS) {
         Some((i, _)) => &s[..i],
         None => s,
@@ -35,6 +39,10 @@ pub fn bounded(s: &str) -> &str {
 /// Lowercase Latin with diacritics removed (Vietnamese đ → d, ø → o, ß → ss); other scripts
 /// pass through lowercased. Used for comparison only: display keeps the original.
 pub fn fold_latin(s: &str) -> String {
+    // Plain ASCII (most romanised names) has nothing to decompose or strip.
+    if s.is_ascii() {
+        return bounded(s).to_ascii_lowercase();
+    }
     let mut out = String::with_capacity(s.len());
     for c in bounded(s).nfkd() {
         match c {

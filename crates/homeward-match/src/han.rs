@@ -255,8 +255,8 @@ pub fn dialect_surname(c: char) -> &'static [&'static str] {
 /// - s before i: "Sze", "See", "Si" (思, 詩); s written "sh" or "s" before i-, u- and
 ///   ü-finals and the e-finals (成 "Shing" / "Sing", 淑 "Shuk", 信 "Shun" / "Sun",
 ///   書 "Shu", 水 "Shui" / "Sui");
-/// - short a before n also "u" after f, z, c, s (芬 "Fun", 珍 "Chun", 新 "Sun" as in Sun Hung
-///   Kai 新鴻基);
+/// - short a before n also "u" after f, z and s (芬 "Fun", 珍 "Chun", 新 "Sun" as in Sun Hung
+///   Kai 新鴻基), never after c (陳 is "Chan" only);
 /// - ji also "Yee" (兒, 怡, 儀);
 /// - ei also "ee" (李 "Lee", 基 "Kee"), and 美 mei also "May".
 pub fn hk_spellings(syl: &str) -> Vec<String> {

@@ -553,7 +553,19 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
             tokens.push(han_token(*c, i == 0 && (2..=4).contains(&r.len())));
         }
     }
-    for w in latin_words {
+    // "Bin" joins a Malay name to the father's ("Ahmad bin Ismail") but is also a Chinese given
+    // name (斌, 彬: "Wang Bin", "Zhang Bin Gang"): it is a connector only between two words
+    // of which one is no romanised Chinese syllable.
+    let chinese = |w: &str| !han::spelled(&fold_latin(w)).is_empty();
+    let bin_is_name: Vec<bool> = (0..latin_words.len())
+        .map(|i| {
+            latin_words[i].eq_ignore_ascii_case("bin")
+                && (i == 0
+                    || i + 1 == latin_words.len()
+                    || (chinese(&latin_words[i - 1]) && chinese(&latin_words[i + 1])))
+        })
+        .collect();
+    for (w, bin_is_name) in latin_words.into_iter().zip(bin_is_name) {
         if tokens.len() >= MAX_TOKENS * 2 {
             break;
         }
@@ -566,7 +578,7 @@ pub fn parse(raw: &str, nationality: Option<&str>) -> Name {
         }
         let abbrev = w.ends_with('.');
         let f = fold_latin(w.trim_end_matches('.'));
-        if f.is_empty() || CONNECTORS.contains(&f.as_str()) {
+        if f.is_empty() || (CONNECTORS.contains(&f.as_str()) && !bin_is_name) {
             continue;
         }
         // Particles of Spanish and Filipino surnames that are also Chinese syllables (德 "De",
@@ -1386,6 +1398,18 @@ mod tests {
         assert!(lvl("Michael Seow sze mei", "Xiao Lan") <= NameLevel::Partial);
         assert!(lvl("Michael Seow sze mei", "Xiao Simei Anna") <= NameLevel::Partial);
         assert!(lvl("John Wong", "Peter Wong") <= NameLevel::Partial);
+    }
+
+    #[test]
+    fn bin_is_a_malay_connector_or_a_chinese_given_name() {
+        assert_eq!(
+            lvl("Mohd Faizal bin Ahmad", "Muhammad Faizal Ahmad"),
+            NameLevel::Exact
+        );
+        // 斌 "Bin" at the end, or between two Chinese syllables, is a name part.
+        assert!(lvl("Wang Bin", "Wang Wei") <= NameLevel::Partial);
+        assert!(lvl("ZHANG Bin Gang", "Zhang Gang") <= NameLevel::Subset);
+        assert_eq!(lvl("Wang Bin", "王斌"), NameLevel::Exact);
     }
 
     #[test]

@@ -146,8 +146,9 @@ pub fn keys_into(p: &Prepared, out: &mut Vec<u64>) {
         out.push(ph.tail);
     }
     // Documents, and each with one half's characters sorted (two transposed characters within
-    // a half keep the other half's key), or the two middle ones. The whole number's characters sorted would be no key
-    // at scale: a million passports of a letter and seven digits share multisets by the dozen.
+    // a half keep the other half's key), or the two middle ones. The whole number's characters
+    // sorted would be no key at scale: a million passports of a letter and seven digits share
+    // multisets by the dozen.
     for (tag, d) in [(32, &p.passport), (33, &p.id_no)] {
         if let Some(d) = d {
             let b = d.as_bytes();

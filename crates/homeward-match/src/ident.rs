@@ -64,11 +64,6 @@ impl DocNo {
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..usize::from(self.len)]
     }
-
-    /// Sorts the characters (a blocking key that survives transposed digits).
-    pub fn sort_bytes(&mut self) {
-        self.bytes[..usize::from(self.len)].sort_unstable();
-    }
 }
 
 /// Why a phone could not be read.
